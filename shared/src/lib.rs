@@ -1,0 +1,18 @@
+//! The contract of People's Stories.
+//!
+//! Every type that crosses HTTP lives here, so the API (which serialises them) and the WASM
+//! app (which deserialises them) cannot disagree. This crate builds for `wasm32` and never
+//! depends on diesel or actix; OpenAPI derives sit behind the `openapi` feature, which only
+//! the API turns on.
+
+pub mod date;
+pub mod list;
+pub mod problem;
+pub mod story;
+pub mod taxonomy;
+
+pub use date::{DatePrecision, PartialDate};
+pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
+pub use problem::{FieldError, Problem};
+pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};
+pub use taxonomy::{Country, Source, Theme};

@@ -1,0 +1,237 @@
+//! Listing stories: the query (parsed by the API, built by the app) and the page it answers.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::PartialDate;
+use crate::problem::FieldError;
+use crate::story::Story;
+
+/// The largest page a client may ask for.
+pub const MAX_LIMIT: u32 = 100;
+/// The page size when a client names none.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// The furthest start a client may ask for; far beyond any real archive.
+pub const MAX_OFFSET: u64 = 10_000_000;
+
+/// The order of a story list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Latest story date first; undated stories last.
+    #[default]
+    Newest,
+    /// Earliest story date first; undated stories last.
+    Oldest,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Newest => "newest",
+            SortOrder::Oldest => "oldest",
+        }
+    }
+}
+
+/// The parameters of `GET /api/v1/stories`.
+///
+/// `country`, `theme` and `source` are repeatable and match any of their values; different
+/// parameters must all match. Country names are resolved to codes by the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListStoriesQuery {
+    pub country: Vec<String>,
+    pub theme: Vec<String>,
+    pub source: Vec<String>,
+    pub from: Option<PartialDate>,
+    pub to: Option<PartialDate>,
+    pub sort: SortOrder,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl ListStoriesQuery {
+    pub const PARAMETERS: [&'static str; 8] = [
+        "country", "theme", "source", "from", "to", "sort", "limit", "offset",
+    ];
+
+    pub fn new() -> Self {
+        ListStoriesQuery {
+            limit: DEFAULT_LIMIT,
+            ..Default::default()
+        }
+    }
+
+    /// Reads a query string (without the `?`). Every bad parameter is reported, each by name,
+    /// with what is allowed; unknown parameters are refused rather than silently ignored.
+    pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
+        let mut out = ListStoriesQuery::new();
+        let mut errors = Vec::new();
+        let mut seen_single: Vec<String> = Vec::new();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            let key = key.into_owned();
+            let value = value.trim().to_string();
+            let single = matches!(key.as_str(), "from" | "to" | "sort" | "limit" | "offset");
+            if single {
+                if seen_single.contains(&key) {
+                    errors.push(FieldError::new(&key, format!("'{key}' may be given only once")));
+                    continue;
+                }
+                seen_single.push(key.clone());
+            }
+            match key.as_str() {
+                "country" | "theme" | "source" => {
+                    if value.is_empty() {
+                        errors.push(FieldError::new(&key, format!("'{key}' must not be empty")));
+                        continue;
+                    }
+                    let list = match key.as_str() {
+                        "country" => &mut out.country,
+                        "theme" => &mut out.theme,
+                        _ => &mut out.source,
+                    };
+                    if !list.contains(&value) {
+                        list.push(value);
+                    }
+                }
+                "from" | "to" => match value.parse::<PartialDate>() {
+                    Ok(d) => {
+                        if key == "from" {
+                            out.from = Some(d)
+                        } else {
+                            out.to = Some(d)
+                        }
+                    }
+                    Err(e) => errors.push(FieldError::new(&key, e.0)),
+                },
+                "sort" => match value.as_str() {
+                    "newest" => out.sort = SortOrder::Newest,
+                    "oldest" => out.sort = SortOrder::Oldest,
+                    "relevance" => errors.push(FieldError::new(
+                        "sort",
+                        "'relevance' needs a keyword search; use 'newest' or 'oldest'",
+                    )),
+                    other => errors.push(FieldError::new(
+                        "sort",
+                        format!("'{other}' is not a sort order: use 'newest' or 'oldest'"),
+                    )),
+                },
+                "limit" => match value.parse::<u32>() {
+                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => out.limit = n,
+                    _ => errors.push(FieldError::new(
+                        "limit",
+                        format!("'{value}' is not a page size: use a whole number from 1 to {MAX_LIMIT}"),
+                    )),
+                },
+                "offset" => match value.parse::<u64>() {
+                    Ok(n) if n <= MAX_OFFSET => out.offset = n,
+                    _ => errors.push(FieldError::new(
+                        "offset",
+                        format!("'{value}' is not a start: use a whole number from 0 to {MAX_OFFSET}"),
+                    )),
+                },
+                other => errors.push(FieldError::new(
+                    other,
+                    format!(
+                        "unknown parameter '{other}': the parameters are {}",
+                        Self::PARAMETERS.join(", ")
+                    ),
+                )),
+            }
+        }
+        if let (Some(from), Some(to)) = (out.from, out.to) {
+            if from.first_day_key() > to.last_day_key() {
+                errors.push(FieldError::new("to", format!("'to' ({to}) is before 'from' ({from})")));
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The query string for these parameters (without the `?`), leaving out defaults.
+    pub fn to_query_string(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for c in &self.country {
+            s.append_pair("country", c);
+        }
+        for t in &self.theme {
+            s.append_pair("theme", t);
+        }
+        for src in &self.source {
+            s.append_pair("source", src);
+        }
+        if let Some(from) = self.from {
+            s.append_pair("from", &from.to_string());
+        }
+        if let Some(to) = self.to {
+            s.append_pair("to", &to.to_string());
+        }
+        if self.sort != SortOrder::default() {
+            s.append_pair("sort", self.sort.as_str());
+        }
+        if self.limit != DEFAULT_LIMIT {
+            s.append_pair("limit", &self.limit.to_string());
+        }
+        if self.offset != 0 {
+            s.append_pair("offset", &self.offset.to_string());
+        }
+        s.finish()
+    }
+}
+
+/// One value of a facet with the number of matching stories.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Facet {
+    /// What to pass back as the filter (`KH`, `justice`, `2023`).
+    pub value: String,
+    /// What to show people (`Cambodia`, `Justice`, `2023`).
+    pub label: String,
+    pub count: i64,
+}
+
+/// A page of stories.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoryPage {
+    pub items: Vec<Story>,
+    /// How many stories match, over all pages.
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u64,
+    /// The next page's URL (path and query), or null on the last page.
+    pub next: Option<String>,
+    /// The previous page's URL (path and query), or null on the first page.
+    pub prev: Option<String>,
+    /// Facet counts by facet name, when asked for with `facets`.
+    #[serde(default)]
+    pub facets: BTreeMap<String, Vec<Facet>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_query_string() {
+        let q = ListStoriesQuery::parse("country=KH&country=Laos&theme=justice&from=2023-08&sort=oldest&limit=5&offset=10").unwrap();
+        assert_eq!(q.country, vec!["KH", "Laos"]);
+        assert_eq!(q.sort, SortOrder::Oldest);
+        assert_eq!(ListStoriesQuery::parse(&q.to_query_string()).unwrap(), q);
+    }
+
+    #[test]
+    fn names_every_bad_parameter() {
+        let errs = ListStoriesQuery::parse("limit=0&from=2023-13&sort=sideways&colour=red").unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["limit", "from", "sort", "colour"]);
+        assert!(ListStoriesQuery::parse("limit=1000").is_err());
+        assert!(ListStoriesQuery::parse("offset=-1").is_err());
+        assert!(ListStoriesQuery::parse("from=2024&to=2023").is_err());
+    }
+}
