@@ -1,1 +1,11 @@
+//! The People's Stories server as a library, so tests start the real thing.
 
+pub mod app;
+pub mod config;
+pub mod countries;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod seed;
+pub mod state;
+pub mod generate;

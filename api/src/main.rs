@@ -1,1 +1,158 @@
-fn main(){}
+//! `peoples-stories`: the one binary that serves, migrates, seeds and generates.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use peoples_stories_api::config::{FileConfig, Settings};
+use peoples_stories_api::db::{self, DatabaseUrl};
+use peoples_stories_api::{app, generate, seed, state::AppState};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "peoples-stories", version, about = "People's Stories: human-rights news stories, their API and their app.")]
+struct Cli {
+    /// The database: a SQLite file path (default data/peoples-stories.db) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
+    #[arg(long, env = "PS_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the built app (the default command). Migrates the database first.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and refresh themes and countries.
+    Migrate,
+    /// Load the seed stories (idempotent: stories already there are left alone).
+    Seed,
+    /// Add N deterministic synthetic stories, for benchmarks.
+    Generate(GenerateArgs),
+    /// Print the OpenAPI document (what /api/openapi.json serves).
+    Openapi {
+        /// Write it to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "BIND")]
+    bind: Option<String>,
+    /// The built app's folder (default web/dist).
+    #[arg(long, env = "PS_WEB_DIST")]
+    web_dist: Option<PathBuf>,
+    /// Database connections to keep (default 16).
+    #[arg(long, env = "PS_POOL_SIZE")]
+    pool_size: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// How many stories to add.
+    #[arg(long)]
+    stories: u64,
+    /// The random seed: the same seed on an empty database gives the same stories.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let serve_args = match &cli.command {
+        Some(Command::Serve(a)) => Some(a),
+        _ => None,
+    };
+    let settings = Settings::resolve(
+        file,
+        cli.database_url.clone(),
+        serve_args.and_then(|a| a.bind.clone()),
+        serve_args.and_then(|a| a.web_dist.clone()),
+        serve_args.and_then(|a| a.pool_size),
+    );
+    let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(_) => serve(settings, url),
+        Command::Migrate => {
+            let pool = db::connect_pool(&url, 1)?;
+            let applied = db::migrate(&mut *pool.get()?)?;
+            println!("migrated {} ({} new migrations)", url.redacted(), applied.len());
+            Ok(())
+        }
+        Command::Seed => {
+            let pool = db::connect_pool(&url, 1)?;
+            let mut conn = pool.get()?;
+            db::migrate(&mut conn)?;
+            let added = seed::run(&mut conn)?;
+            println!("seeded {}: {added} stories added", url.redacted());
+            Ok(())
+        }
+        Command::Generate(a) => {
+            let pool = db::connect_pool(&url, 1)?;
+            let mut conn = pool.get()?;
+            db::migrate(&mut conn)?;
+            let started = std::time::Instant::now();
+            generate::run(&mut conn, a.stories, a.seed)?;
+            println!(
+                "generated {} stories in {:.1} s",
+                a.stories,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Openapi { output } => {
+            let json = app::openapi_json()?;
+            match output {
+                Some(path) => std::fs::write(path, json)?,
+                None => print!("{json}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
+    let pool = db::connect_pool(&url, settings.pool_size)?;
+    let applied = db::migrate(&mut *pool.get()?)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied migrations");
+    }
+    let dist = settings.web_dist.join("index.html").exists().then(|| settings.web_dist.clone());
+    if dist.is_none() {
+        tracing::warn!(
+            path = %settings.web_dist.display(),
+            "the app is not built there; serving the API only (run scripts/build-web.sh)"
+        );
+    }
+    let listener = TcpListener::bind(&settings.bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+    let addr = listener.local_addr()?;
+    let state = AppState {
+        backend: url.backend,
+        pool,
+    };
+    tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
+    actix_web::rt::System::new().block_on(async move {
+        app::start(listener, state, app::WebDist(dist))?.await
+    })?;
+    Ok(())
+}

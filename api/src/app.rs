@@ -1,0 +1,181 @@
+//! Builds the actix application: routes, middleware, the OpenAPI document and the app's files.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::{problem_response, AppError};
+use crate::routes;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "People's Stories API",
+        description = "Human-rights news stories by theme, country and source. Errors are \
+            RFC 9457 problem+json; timestamps are RFC 3339; fields are snake_case.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "stories", description = "Published stories: list, filter and read"),
+        (name = "taxonomy", description = "Themes, countries and sources"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+/// Registers every documented route on an app. The server and `openapi()` both call it, so
+/// the served document and the committed one come from the same code.
+fn with_routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+{
+    app.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(routes::api_v1)
+            .default_service(web::to(api_not_found)),
+    )
+    .service(routes::health::healthz)
+    .service(routes::health::readyz)
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = with_routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+        .split_for_parts();
+    let mut api = api;
+    api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    api
+}
+
+async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    problem_response(
+        &AppError::NotFound(format!("no API route for {} {}", req.method(), req.path())).problem(),
+    )
+}
+
+/// Where the built app is, if it is.
+#[derive(Clone, Debug)]
+pub struct WebDist(pub Option<PathBuf>);
+
+/// Serves the app's files; any other path that is not a file gets `index.html`, so the
+/// app's client-side routes work on reload.
+fn app_files(dist: &Path) -> Files {
+    let index = dist.join("index.html");
+    Files::new("/", dist)
+        .index_file("index.html")
+        .prefer_utf8(true)
+        .default_handler(fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let last = req.path().rsplit('/').next().unwrap_or("");
+                if last.contains('.') {
+                    let res = problem_response(
+                        &AppError::NotFound(format!("no file at {}", req.path())).problem(),
+                    );
+                    return Ok(ServiceResponse::new(req, res));
+                }
+                let file = NamedFile::open_async(&index).await?;
+                let res = file.into_response(&req);
+                Ok(ServiceResponse::new(req, res))
+            }
+        }))
+}
+
+async fn app_not_built() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/plain; charset=utf-8")
+        .body("The People's Stories app is not built: run scripts/build-web.sh. The API is at /api/v1 and its documentation at /api/docs/.\n")
+}
+
+/// Logs each request's method, path (without the query), status and duration: never the
+/// client's address or user agent, which could identify people who write to us.
+async fn log_request(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let res = next.call(req).await?;
+    tracing::info!(
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        ms = start.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    Ok(res)
+}
+
+/// Starts the HTTP server on a bound listener (port 0 in tests) and returns it running.
+pub fn start(listener: TcpListener, state: AppState, dist: WebDist) -> std::io::Result<Server> {
+    start_with_workers(listener, state, dist, 0)
+}
+
+/// As `start`, with a number of worker threads (0: one per core).
+pub fn start_with_workers(
+    listener: TcpListener,
+    state: AppState,
+    dist: WebDist,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let spec = openapi();
+    let server = HttpServer::new(move || {
+        let (app, _) = with_routes(
+            App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .app_data(web::Data::new(state.clone())),
+        )
+        .split_for_parts();
+        let app = app
+            .wrap(actix_web::middleware::from_fn(log_request))
+            .wrap(Compress::default())
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                    .add((header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+                    .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
+            )
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+            .route(
+                "/api/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/api/docs/"))
+                        .finish()
+                }),
+            )
+            .service(web::scope("/api").default_service(web::to(api_not_found)));
+        match &dist.0 {
+            Some(dir) => app.service(app_files(dir)),
+            None => app.default_service(web::to(app_not_built)),
+        }
+    });
+    let server = if workers > 0 { server.workers(workers) } else { server };
+    let server = server.listen(listener)?.run();
+    Ok(server)
+}
+
+/// The OpenAPI document as committed in `openapi/openapi.json`: pretty, with a final newline.
+pub fn openapi_json() -> anyhow::Result<String> {
+    let mut json = openapi().to_pretty_json()?;
+    json.push('\n');
+    Ok(json)
+}

@@ -1,0 +1,231 @@
+//! The catalogue of ISO 3166-1 countries: codes, the names readers know them by, UN regions,
+//! and lookup by code, name or alias ("KH", "Cambodia", "Laos", "Burma").
+//!
+//! ISO's own list comes from the keshvar crate; the common names and aliases are ours.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One country of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogCountry {
+    pub code: String,
+    /// The name people use ("Laos" is an alias; "Lao People's Democratic Republic" the name).
+    pub name: String,
+    pub region: Option<String>,
+    /// Other names: ISO's short name when we show a common one, and the aliases below.
+    pub aliases: Vec<String>,
+}
+
+/// Names we show instead of ISO's short name, which reads awkwardly in a list.
+const COMMON_NAMES: &[(&str, &str)] = &[
+    ("BO", "Bolivia"),
+    ("BN", "Brunei"),
+    ("CD", "Democratic Republic of the Congo"),
+    ("CG", "Republic of the Congo"),
+    ("FM", "Micronesia"),
+    ("GB", "United Kingdom"),
+    ("IR", "Iran"),
+    ("KP", "North Korea"),
+    ("KR", "South Korea"),
+    ("MD", "Moldova"),
+    ("PS", "Palestine"),
+    ("RU", "Russia"),
+    ("SY", "Syria"),
+    ("TW", "Taiwan"),
+    ("TZ", "Tanzania"),
+    ("US", "United States"),
+    ("VE", "Venezuela"),
+    ("VN", "Vietnam"),
+    ("LA", "Laos"),
+    ("VA", "Vatican City"),
+];
+
+/// Names readers type that are neither ISO's nor our common name.
+const ALIASES: &[(&str, &str)] = &[
+    ("LA", "Lao PDR"),
+    ("LA", "Lao"),
+    ("MM", "Burma"),
+    ("CI", "Ivory Coast"),
+    ("CI", "Cote d'Ivoire"),
+    ("CD", "DR Congo"),
+    ("CD", "DRC"),
+    ("CD", "Congo-Kinshasa"),
+    ("CG", "Congo-Brazzaville"),
+    ("CG", "Congo"),
+    ("CZ", "Czech Republic"),
+    ("GB", "UK"),
+    ("GB", "Britain"),
+    ("GB", "Great Britain"),
+    ("US", "USA"),
+    ("US", "United States of America"),
+    ("AE", "UAE"),
+    ("KR", "Korea"),
+    ("KR", "Republic of Korea"),
+    ("KP", "DPRK"),
+    ("MK", "Macedonia"),
+    ("SZ", "Swaziland"),
+    ("TL", "East Timor"),
+    ("CV", "Cape Verde"),
+    ("NL", "Holland"),
+    ("TR", "Turkey"),
+    ("TR", "Türkiye"),
+    ("VN", "Viet Nam"),
+    ("RU", "Russian Federation"),
+    ("PS", "Palestinian Territories"),
+    ("VA", "Holy See"),
+    ("MO", "Macau"),
+    ("FK", "Falklands"),
+    ("BA", "Bosnia"),
+];
+
+/// Lower-case ASCII without accents or punctuation: how names are compared.
+pub fn fold(name: &str) -> String {
+    deunicode::deunicode(name)
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// All countries, and an index of every folded name and alias.
+pub struct Catalog {
+    countries: Vec<CatalogCountry>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Catalog {
+    /// The catalogue, built once per process.
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(Catalog::build)
+    }
+
+    fn build() -> Catalog {
+        let common: HashMap<&str, &str> = COMMON_NAMES.iter().copied().collect();
+        let mut countries: Vec<CatalogCountry> = keshvar::CountryIterator::new()
+            .map(|c| {
+                let code = c.alpha2().to_string();
+                let iso = c.iso_short_name().to_string();
+                let (name, mut aliases) = match common.get(code.as_str()) {
+                    Some(n) => (n.to_string(), vec![iso]),
+                    None => (iso, Vec::new()),
+                };
+                aliases.extend(
+                    ALIASES
+                        .iter()
+                        .filter(|(c, _)| *c == code)
+                        .map(|(_, a)| a.to_string()),
+                );
+                aliases.retain(|a| fold(a) != fold(&name));
+                aliases.dedup();
+                CatalogCountry {
+                    code,
+                    name,
+                    region: c.maybe_region().map(|r| r.to_string()),
+                    aliases,
+                }
+            })
+            .collect();
+        countries.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+        let mut by_code = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, c) in countries.iter().enumerate() {
+            by_code.insert(c.code.clone(), i);
+            by_name.insert(fold(&c.name), i);
+        }
+        // Aliases never shadow a real name ("Congo" is kept for whichever ISO calls Congo).
+        for (i, c) in countries.iter().enumerate() {
+            for a in &c.aliases {
+                by_name.entry(fold(a)).or_insert(i);
+            }
+        }
+        Catalog {
+            countries,
+            by_code,
+            by_name,
+        }
+    }
+
+    /// Every country, sorted by name.
+    pub fn all(&self) -> &[CatalogCountry] {
+        &self.countries
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&CatalogCountry> {
+        self.by_code
+            .get(&code.to_ascii_uppercase())
+            .map(|&i| &self.countries[i])
+    }
+
+    /// Finds a country by alpha-2 code, name or alias, ignoring case, accents and punctuation.
+    pub fn resolve(&self, input: &str) -> Option<&CatalogCountry> {
+        let input = input.trim();
+        if input.len() == 2 && input.chars().all(|c| c.is_ascii_alphabetic()) {
+            if let Some(c) = self.by_code(input) {
+                return Some(c);
+            }
+        }
+        self.by_name.get(&fold(input)).map(|&i| &self.countries[i])
+    }
+
+    /// The names closest to what was typed, for "did you mean" messages.
+    pub fn suggest(&self, input: &str, n: usize) -> Vec<String> {
+        let folded = fold(input);
+        let mut scored: Vec<(f64, &str)> = self
+            .by_name
+            .iter()
+            .map(|(name, &i)| {
+                let score = strsim::jaro_winkler(&folded, name);
+                (score, self.countries[i].name.as_str())
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut out: Vec<String> = Vec::new();
+        for (score, name) in scored {
+            if score < 0.75 || out.len() == n {
+                break;
+            }
+            if !out.iter().any(|o| o == name) {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_codes_names_and_aliases() {
+        let c = Catalog::get();
+        for (input, code) in [
+            ("KH", "KH"),
+            ("kh", "KH"),
+            ("Cambodia", "KH"),
+            ("Laos", "LA"),
+            ("Lao PDR", "LA"),
+            ("Lao People's Democratic Republic", "LA"),
+            ("Burma", "MM"),
+            ("Ivory Coast", "CI"),
+            ("côte d’ivoire", "CI"),
+            ("Turkiye", "TR"),
+        ] {
+            assert_eq!(c.resolve(input).map(|c| c.code.as_str()), Some(code), "{input}");
+        }
+        assert!(c.resolve("Atlantis").is_none());
+        assert!(c.all().len() >= 249);
+        assert_eq!(c.by_code("MM").and_then(|c| c.region.clone()).as_deref(), Some("Asia"));
+    }
+
+    #[test]
+    fn suggests_near_names() {
+        assert!(Catalog::get().suggest("Cambodja", 3).contains(&"Cambodia".to_string()));
+    }
+}

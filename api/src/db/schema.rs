@@ -1,0 +1,111 @@
+//! The diesel schema, written by hand for both backends: ids are BIGINT on PostgreSQL and
+//! INTEGER (64-bit) on SQLite; timestamps are UTC without a zone on both.
+
+diesel::table! {
+    themes (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    countries (code) {
+        code -> Text,
+        name -> Text,
+        region -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    country_aliases (folded) {
+        folded -> Text,
+        alias -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    sources (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        domain -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stories (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        theme_id -> BigInt,
+        byline -> Nullable<Text>,
+        date_year -> Nullable<Integer>,
+        date_month -> Nullable<Integer>,
+        date_day -> Nullable<Integer>,
+        date_start -> Nullable<Integer>,
+        date_end -> Nullable<Integer>,
+        sort_key -> Integer,
+        summary -> Nullable<Text>,
+        body -> Text,
+        related_url -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    story_updates (id) {
+        id -> BigInt,
+        story_id -> BigInt,
+        position -> Integer,
+        date_year -> Nullable<Integer>,
+        date_month -> Nullable<Integer>,
+        date_day -> Nullable<Integer>,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    story_countries (story_id, country_code) {
+        story_id -> BigInt,
+        country_code -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    story_links (id) {
+        id -> BigInt,
+        story_id -> BigInt,
+        position -> Integer,
+        url -> Text,
+        title -> Nullable<Text>,
+        source_id -> BigInt,
+    }
+}
+
+diesel::joinable!(stories -> themes (theme_id));
+diesel::joinable!(story_updates -> stories (story_id));
+diesel::joinable!(story_countries -> stories (story_id));
+diesel::joinable!(story_countries -> countries (country_code));
+diesel::joinable!(story_links -> stories (story_id));
+diesel::joinable!(story_links -> sources (source_id));
+diesel::joinable!(country_aliases -> countries (code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    themes,
+    countries,
+    country_aliases,
+    sources,
+    stories,
+    story_updates,
+    story_countries,
+    story_links,
+);

@@ -1,0 +1,366 @@
+//! Stories: listing with filters, reading one whole, and writing.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use peoples_stories_shared::{
+    CountryRef, PartialDate, SortOrder, SourceRef, Story, StoryLink, StoryUpdate,
+};
+
+use super::schema::{countries, sources, stories, story_countries, story_links, story_updates, themes};
+use super::{DbConn, MultiBackend};
+
+/// Story status as stored.
+pub const PUBLISHED: &str = "published";
+pub const DRAFT: &str = "draft";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = stories)]
+pub struct StoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub theme_id: i64,
+    pub byline: Option<String>,
+    pub date_year: Option<i32>,
+    pub date_month: Option<i32>,
+    pub date_day: Option<i32>,
+    pub summary: Option<String>,
+    pub body: String,
+    pub related_url: Option<String>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a story list is narrowed by; every list is any-of within, all-of across.
+#[derive(Debug, Clone, Default)]
+pub struct StoryFilter {
+    pub theme_ids: Vec<i64>,
+    pub country_codes: Vec<String>,
+    pub source_ids: Vec<i64>,
+    /// Keep stories whose date ends on or after this day (yyyymmdd).
+    pub from_key: Option<i32>,
+    /// Keep stories whose date starts on or before this day (yyyymmdd).
+    pub to_key: Option<i32>,
+    /// Moderators may list drafts too; the public never does.
+    pub include_drafts: bool,
+}
+
+type BoxedStories<'a> = stories::BoxedQuery<'a, MultiBackend>;
+
+fn filtered(f: &StoryFilter) -> BoxedStories<'_> {
+    let mut q = stories::table.into_boxed();
+    if !f.include_drafts {
+        q = q.filter(stories::status.eq(PUBLISHED));
+    }
+    if !f.theme_ids.is_empty() {
+        q = q.filter(stories::theme_id.eq_any(&f.theme_ids));
+    }
+    if !f.country_codes.is_empty() {
+        q = q.filter(
+            stories::id.eq_any(
+                story_countries::table
+                    .filter(story_countries::country_code.eq_any(&f.country_codes))
+                    .select(story_countries::story_id),
+            ),
+        );
+    }
+    if !f.source_ids.is_empty() {
+        q = q.filter(
+            stories::id.eq_any(
+                story_links::table
+                    .filter(story_links::source_id.eq_any(&f.source_ids))
+                    .select(story_links::story_id),
+            ),
+        );
+    }
+    if let Some(from) = f.from_key {
+        q = q.filter(stories::date_end.ge(from));
+    }
+    if let Some(to) = f.to_key {
+        q = q.filter(stories::date_start.le(to));
+    }
+    q
+}
+
+/// One page of stories, whole, and how many match in all.
+pub fn list(
+    conn: &mut DbConn,
+    f: &StoryFilter,
+    sort: SortOrder,
+    limit: u32,
+    offset: u64,
+) -> QueryResult<(Vec<Story>, i64)> {
+    let total: i64 = filtered(f).count().get_result(conn)?;
+    if total == 0 || offset >= total as u64 {
+        return Ok((Vec::new(), total));
+    }
+    // Page through ids alone, which the (status, sort_key, id) indexes cover, then fetch the
+    // page's rows: deep offsets then skip index entries, not whole rows.
+    let q = filtered(f).select(stories::id);
+    let q = match sort {
+        SortOrder::Newest => q.order((stories::sort_key.desc(), stories::id.desc())),
+        SortOrder::Oldest => q.order((stories::sort_key.asc(), stories::id.asc())),
+    };
+    let ids: Vec<i64> = q.limit(limit as i64).offset(offset as i64).load(conn)?;
+    let mut whole = load_whole(conn, &ids)?;
+    let mut by_id: HashMap<i64, Story> = whole.drain(..).map(|s| (s.id, s)).collect();
+    let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+    Ok((items, total))
+}
+
+/// Finds a published story by id (all digits) or slug.
+pub fn find_published(conn: &mut DbConn, id_or_slug: &str) -> QueryResult<Option<Story>> {
+    let mut q = stories::table
+        .filter(stories::status.eq(PUBLISHED))
+        .select(stories::id)
+        .into_boxed();
+    q = match id_or_slug.parse::<i64>() {
+        Ok(id) => q.filter(stories::id.eq(id)),
+        Err(_) => q.filter(stories::slug.eq(id_or_slug)),
+    };
+    let Some(id) = q.first::<i64>(conn).optional()? else {
+        return Ok(None);
+    };
+    Ok(load_whole(conn, &[id])?.pop())
+}
+
+/// Loads stories with their updates, countries and links, in no particular order.
+pub fn load_whole(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(StoryRow, String)> = stories::table
+        .inner_join(themes::table)
+        .filter(stories::id.eq_any(ids))
+        .select((StoryRow::as_select(), themes::slug))
+        .load(conn)?;
+
+    let mut updates: HashMap<i64, Vec<StoryUpdate>> = HashMap::new();
+    let update_rows: Vec<(i64, Option<i32>, Option<i32>, Option<i32>, String)> =
+        story_updates::table
+            .filter(story_updates::story_id.eq_any(ids))
+            .order((story_updates::story_id, story_updates::position))
+            .select((
+                story_updates::story_id,
+                story_updates::date_year,
+                story_updates::date_month,
+                story_updates::date_day,
+                story_updates::body,
+            ))
+            .load(conn)?;
+    for (story_id, y, m, d, body) in update_rows {
+        let date = partial_date(y, m, d);
+        updates.entry(story_id).or_default().push(StoryUpdate {
+            date,
+            date_precision: date.map(|d| d.precision()),
+            body,
+        });
+    }
+
+    let mut country_map: HashMap<i64, Vec<CountryRef>> = HashMap::new();
+    let country_rows: Vec<(i64, String, String)> = story_countries::table
+        .inner_join(countries::table)
+        .filter(story_countries::story_id.eq_any(ids))
+        .order((story_countries::story_id, story_countries::position))
+        .select((story_countries::story_id, countries::code, countries::name))
+        .load(conn)?;
+    for (story_id, code, name) in country_rows {
+        country_map
+            .entry(story_id)
+            .or_default()
+            .push(CountryRef { code, name });
+    }
+
+    let mut link_map: HashMap<i64, Vec<StoryLink>> = HashMap::new();
+    let link_rows: Vec<(i64, String, Option<String>, i64, String, String, String)> =
+        story_links::table
+            .inner_join(sources::table)
+            .filter(story_links::story_id.eq_any(ids))
+            .order((story_links::story_id, story_links::position))
+            .select((
+                story_links::story_id,
+                story_links::url,
+                story_links::title,
+                sources::id,
+                sources::slug,
+                sources::name,
+                sources::domain,
+            ))
+            .load(conn)?;
+    for (story_id, url, title, id, slug, name, domain) in link_rows {
+        link_map.entry(story_id).or_default().push(StoryLink {
+            url,
+            title,
+            source: SourceRef {
+                id,
+                slug,
+                name,
+                domain,
+            },
+        });
+    }
+
+    Ok(rows
+        .into_iter()
+        .map(|(r, theme)| {
+            let date = partial_date(r.date_year, r.date_month, r.date_day);
+            Story {
+                id: r.id,
+                updates: updates.remove(&r.id).unwrap_or_default(),
+                countries: country_map.remove(&r.id).unwrap_or_default(),
+                links: link_map.remove(&r.id).unwrap_or_default(),
+                slug: r.slug,
+                title: r.title,
+                theme,
+                byline: r.byline,
+                date,
+                date_precision: date.map(|d| d.precision()),
+                summary: r.summary,
+                body: r.body,
+                related_url: r.related_url,
+                created_at: r.created_at.and_utc(),
+                updated_at: r.updated_at.and_utc(),
+            }
+        })
+        .collect())
+}
+
+/// Rebuilds a date from its stored parts; parts that do not make a date read as undated.
+fn partial_date(y: Option<i32>, m: Option<i32>, d: Option<i32>) -> Option<PartialDate> {
+    let y = y?;
+    PartialDate::new(y, m.map(|m| m as u32), d.map(|d| d as u32)).ok()
+}
+
+/// A story to write, with its parts. Countries are alpha-2 codes; links name their source.
+#[derive(Debug, Clone)]
+pub struct NewStory {
+    pub slug: String,
+    pub title: String,
+    pub theme_id: i64,
+    pub byline: Option<String>,
+    pub date: Option<PartialDate>,
+    pub summary: Option<String>,
+    pub body: String,
+    pub related_url: Option<String>,
+    pub status: &'static str,
+    pub updates: Vec<(Option<PartialDate>, String)>,
+    pub country_codes: Vec<String>,
+    /// (url, title, source id)
+    pub links: Vec<(String, Option<String>, i64)>,
+    /// When the story was created; now when None.
+    pub created_at: Option<NaiveDateTime>,
+}
+
+fn date_parts(d: Option<PartialDate>) -> (Option<i32>, Option<i32>, Option<i32>) {
+    match d {
+        Some(d) => (
+            Some(d.get_year()),
+            d.get_month().map(|m| m as i32),
+            d.get_day().map(|d| d as i32),
+        ),
+        None => (None, None, None),
+    }
+}
+
+/// Writes a story and its parts; call inside a transaction. Returns the new id.
+pub fn insert(conn: &mut DbConn, s: &NewStory) -> QueryResult<i64> {
+    let now = Utc::now().naive_utc();
+    let created = s.created_at.unwrap_or(now);
+    let (y, m, d) = date_parts(s.date);
+    diesel::insert_into(stories::table)
+        .values((
+            stories::slug.eq(&s.slug),
+            stories::title.eq(&s.title),
+            stories::theme_id.eq(s.theme_id),
+            stories::byline.eq(&s.byline),
+            stories::date_year.eq(y),
+            stories::date_month.eq(m),
+            stories::date_day.eq(d),
+            stories::date_start.eq(s.date.map(|d| d.first_day_key())),
+            stories::date_end.eq(s.date.map(|d| d.last_day_key())),
+            stories::sort_key.eq(s.date.map(|d| d.first_day_key()).unwrap_or(0)),
+            stories::summary.eq(&s.summary),
+            stories::body.eq(&s.body),
+            stories::related_url.eq(&s.related_url),
+            stories::status.eq(s.status),
+            stories::created_at.eq(created),
+            stories::updated_at.eq(created),
+        ))
+        .execute(conn)?;
+    let id: i64 = stories::table
+        .filter(stories::slug.eq(&s.slug))
+        .select(stories::id)
+        .first(conn)?;
+    insert_parts(conn, id, s)?;
+    Ok(id)
+}
+
+fn insert_parts(conn: &mut DbConn, id: i64, s: &NewStory) -> QueryResult<()> {
+    for (position, (date, body)) in s.updates.iter().enumerate() {
+        let (y, m, d) = date_parts(*date);
+        diesel::insert_into(story_updates::table)
+            .values((
+                story_updates::story_id.eq(id),
+                story_updates::position.eq(position as i32),
+                story_updates::date_year.eq(y),
+                story_updates::date_month.eq(m),
+                story_updates::date_day.eq(d),
+                story_updates::body.eq(body),
+            ))
+            .execute(conn)?;
+    }
+    for (position, code) in s.country_codes.iter().enumerate() {
+        diesel::insert_into(story_countries::table)
+            .values((
+                story_countries::story_id.eq(id),
+                story_countries::country_code.eq(code),
+                story_countries::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    for (position, (url, title, source_id)) in s.links.iter().enumerate() {
+        diesel::insert_into(story_links::table)
+            .values((
+                story_links::story_id.eq(id),
+                story_links::position.eq(position as i32),
+                story_links::url.eq(url),
+                story_links::title.eq(title),
+                story_links::source_id.eq(source_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Whether a slug is taken.
+pub fn slug_exists(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        stories::table.filter(stories::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+/// A slug for a title that no story has yet: the title's slug, then `-2`, `-3`, ...
+pub fn unique_slug(conn: &mut DbConn, title: &str) -> QueryResult<String> {
+    let mut base = slug::slugify(title);
+    if base.len() > 80 {
+        let cut = base[..80].rfind('-').unwrap_or(80);
+        base.truncate(cut);
+    }
+    if base.is_empty() {
+        base = "story".into();
+    }
+    if !slug_exists(conn, &base)? {
+        return Ok(base);
+    }
+    for n in 2.. {
+        let candidate = format!("{base}-{n}");
+        if !slug_exists(conn, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("slug numbering is unbounded")
+}

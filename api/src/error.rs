@@ -1,0 +1,140 @@
+//! One error type for the whole API, turned into RFC 9457 problem+json in one place.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use peoples_stories_shared::{FieldError, Problem};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Query parameters or body fields that are wrong; each named with what is allowed.
+    #[error("invalid input")]
+    Invalid {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A request the server cannot read: malformed JSON, wrong media type, too large.
+    #[error("{title}: {detail}")]
+    Request {
+        status: StatusCode,
+        title: &'static str,
+        detail: String,
+    },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything unexpected: logged with its cause, shown without it.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A 400 naming the bad fields.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let detail = match errors.as_slice() {
+            [one] => one.message.clone(),
+            _ => format!("these parameters are invalid: {}", names.join(", ")),
+        };
+        AppError::Invalid { detail, errors }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code().as_u16();
+        let (kind, title, detail, errors) = match self {
+            AppError::Invalid { detail, errors } => (
+                "invalid-input",
+                "Invalid input",
+                detail.clone(),
+                errors.clone(),
+            ),
+            AppError::NotFound(what) => ("not-found", "Not found", what.clone(), Vec::new()),
+            AppError::Conflict(what) => ("conflict", "Conflict", what.clone(), Vec::new()),
+            AppError::Request { title, detail, .. } => {
+                ("bad-request", *title, detail.clone(), Vec::new())
+            }
+            AppError::Unavailable(what) => (
+                "unavailable",
+                "Service unavailable",
+                what.clone(),
+                Vec::new(),
+            ),
+            AppError::Internal(_) => (
+                "internal",
+                "Internal error",
+                "Something went wrong on our side; it has been logged.".to_string(),
+                Vec::new(),
+            ),
+        };
+        Problem {
+            type_: format!("/problems/{kind}"),
+            title: title.to_string(),
+            status,
+            detail,
+            errors,
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::NotFound("no such record".into()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::Conflict(format!("already exists ({})", info.message()))
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        tracing::error!(error = %e, "database pool exhausted or unreachable");
+        AppError::Unavailable("the database is not reachable right now; try again shortly".into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Request { status, .. } => *status,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        problem_response(&self.problem())
+    }
+}
+
+/// Serialises a problem with its media type.
+pub fn problem_response(p: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "application/problem+json"))
+        .json(p)
+}
+
+pub type AppResult<T> = Result<T, AppError>;

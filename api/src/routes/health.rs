@@ -1,0 +1,36 @@
+//! Liveness and readiness probes.
+
+use actix_web::{get, web, HttpResponse};
+use diesel::connection::SimpleConnection;
+use peoples_stories_shared::Problem;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Liveness: the process answers.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness: the database answers a query.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready to serve"),
+        (status = 503, description = "The database is unreachable",
+            body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let pool = state.pool.clone();
+    web::block(move || -> AppResult<()> {
+        let mut conn = pool.get()?;
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Builds the Leptos app in web/ for wasm32 and writes a ready-to-serve folder, web/dist/:
+# index.html, style.css, the wasm-bindgen JS module and the (wasm-opt'ed) .wasm.
+#
+# Runs from anywhere; installs what it lacks (Debian packages, wasm-bindgen-cli, binaryen)
+# and skips whatever is already done, so a second run with no changes takes seconds.
+# Caches live outside the repository so a fresh clone (CI) can reuse them:
+#   ${PS_CACHE_DIR:-$HOME/.cache/peoples-stories}/target-wasm   cargo's target dir for wasm32
+#   .../tools/bin/wasm-bindgen                                  the CLI matching Cargo.lock
+#   .../npm/node_modules/.bin/wasm-opt                          npm's binaryen
+#   .../wasm-opt/<sha256>.wasm                                  optimised outputs by input hash
+#
+# See /work/shared/docs/toolchain.md for why the Debian compiler is the fallback when rustup
+# has no wasm32 target (the Rust toolchain servers are unreachable here).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${PS_CACHE_DIR:-$HOME/.cache/peoples-stories}"
+TARGET_DIR="$CACHE/target-wasm"
+TOOLS="$CACHE/tools"
+CRATE=peoples-stories-web
+ARTIFACT=peoples_stories_web
+PROFILE=wasm-release
+TARGET=wasm32-unknown-unknown
+BINARYEN_NPM_VERSION=132
+DIST="$ROOT/web/dist"
+STAGE="$CACHE/web-stage"
+
+START=$SECONDS
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+APT_UPDATED=0
+apt_install() {
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "need root (or sudo) to apt-get install $*"
+        sudo=(sudo)
+    fi
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        log "apt-get update"
+        "${sudo[@]}" apt-get update -qq
+        APT_UPDATED=1
+    fi
+    log "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"
+}
+
+mkdir -p "$CACHE" "$TOOLS"
+cd "$ROOT"
+
+# --- wasm-opt: decided first, because Debian's old binaryen needs different rustc flags -------
+# Order: a recent wasm-opt on PATH (a developer's laptop), npm's binaryen in the cache (works
+# with today's target features), Debian's binaryen (version 108: only with reference types and
+# multivalue turned off at compile time), or none (warn and ship the unoptimised wasm).
+WASM_OPT=()
+WASM_OPT_FEATURES=()
+RUSTFLAGS_EXTRA=""
+binaryen_version() { "$@" --version 2>/dev/null | grep -oE 'version [0-9]+' | grep -oE '[0-9]+' || echo 0; }
+if command -v wasm-opt >/dev/null && [ "$(binaryen_version wasm-opt)" -ge 118 ]; then
+    WASM_OPT=(wasm-opt)
+fi
+NPM_WASM_OPT="$CACHE/npm/node_modules/.bin/wasm-opt"
+if [ ${#WASM_OPT[@]} -eq 0 ] && [ ! -x "$NPM_WASM_OPT" ] && command -v npm >/dev/null; then
+    log "installing binaryen@$BINARYEN_NPM_VERSION from npm into $CACHE/npm"
+    mkdir -p "$CACHE/npm"
+    npm install --prefix "$CACHE/npm" --no-audit --no-fund --loglevel=error \
+        "binaryen@$BINARYEN_NPM_VERSION" >&2 || warn "npm install binaryen failed"
+fi
+if [ ${#WASM_OPT[@]} -eq 0 ] && [ -x "$NPM_WASM_OPT" ] && command -v node >/dev/null; then
+    WASM_OPT=("$NPM_WASM_OPT")
+fi
+if [ ${#WASM_OPT[@]} -eq 0 ]; then
+    if ! command -v wasm-opt >/dev/null; then
+        apt_install binaryen || warn "apt-get install binaryen failed"
+    fi
+    if command -v wasm-opt >/dev/null; then
+        WASM_OPT=(wasm-opt)
+        if [ "$(binaryen_version wasm-opt)" -lt 118 ]; then
+            # Old binaryen mangles reference-types output (see toolchain.md): build without them.
+            RUSTFLAGS_EXTRA="-Ctarget-feature=-reference-types,-multivalue"
+            WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+                --enable-nontrapping-float-to-int)
+        fi
+    fi
+fi
+
+# --- the compiler and std for wasm32 -----------------------------------------------------------
+BUILD_ENV=()
+BUILD_ARGS=()
+if rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+    log "using rustup's $TARGET target"
+else
+    log "rustup has no $TARGET target: using Debian's rustc-web with build-std (toolchain.md)"
+    WASM_LD=/usr/lib/llvm-19/bin/wasm-ld
+    STD_SRC=/usr/lib/rustlib/src/rust/library/std/Cargo.toml
+    missing=()
+    [ -x /usr/bin/rustc ] || missing+=(rustc-web)
+    [ -f "$STD_SRC" ] || missing+=(rust-web-src)
+    [ -x "$WASM_LD" ] || missing+=(lld-19)
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}"
+    fi
+    BUILD_ENV=(RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=$WASM_LD")
+    BUILD_ARGS=(-Z build-std=std,panic_abort)
+fi
+if [ -n "$RUSTFLAGS_EXTRA" ]; then
+    # Only for the wasm32 target, so build scripts and proc macros are unaffected.
+    BUILD_ENV+=("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=$RUSTFLAGS_EXTRA")
+fi
+
+# --- wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version -------------------------
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+[ -n "$WB_VERSION" ] || die "no wasm-bindgen in Cargo.lock: run 'cargo generate-lockfile' first"
+WASM_BINDGEN="$TOOLS/bin/wasm-bindgen"
+if [ "$("$WASM_BINDGEN" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WB_VERSION into $TOOLS (takes a few minutes, once)"
+    # No --locked: its lock file names a crate version this registry mirror lacks.
+    cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force
+fi
+
+# --- build ------------------------------------------------------------------------------------
+log "cargo build -p $CRATE --profile $PROFILE --target $TARGET"
+t0=$SECONDS
+env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
+    cargo build -p "$CRATE" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+log "cargo build took $((SECONDS - t0)) s"
+WASM_IN="$TARGET_DIR/$TARGET/$PROFILE/$ARTIFACT.wasm"
+[ -f "$WASM_IN" ] || die "cargo produced no $WASM_IN"
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+"$WASM_BINDGEN" --target web --no-typescript --out-dir "$STAGE" "$WASM_IN"
+BG="$STAGE/${ARTIFACT}_bg.wasm"
+
+# --- wasm-opt, cached by the input's hash (npm's binaryen runs under node and is slow) --------
+if [ ${#WASM_OPT[@]} -gt 0 ]; then
+    key="$(cat <(sha256sum "$BG") <(printf '%s' "${WASM_OPT[*]} ${WASM_OPT_FEATURES[*]}") | sha256sum | cut -c1-32)"
+    cached="$CACHE/wasm-opt/$key.wasm"
+    if [ -f "$cached" ]; then
+        log "wasm-opt: unchanged input, reusing $cached"
+    else
+        log "wasm-opt -Oz (${WASM_OPT[0]})"
+        t0=$SECONDS
+        mkdir -p "$CACHE/wasm-opt"
+        if "${WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" -Oz "$BG" -o "$cached.tmp"; then
+            mv "$cached.tmp" "$cached"
+            log "wasm-opt took $((SECONDS - t0)) s"
+        else
+            rm -f "$cached.tmp"
+            warn "wasm-opt failed: shipping the unoptimised wasm"
+            cached=""
+        fi
+    fi
+    if [ -n "$cached" ]; then cp "$cached" "$BG"; fi
+else
+    warn "no usable wasm-opt (npm's binaryen or Debian's binaryen): shipping the unoptimised wasm"
+fi
+
+# --- assemble dist ----------------------------------------------------------------------------
+cp "$ROOT/web/style.css" "$STAGE/style.css"
+# A short content hash in the asset URLs, so browsers never mix an old .js with a new .wasm.
+VERSION="$(cat "$STAGE/$ARTIFACT.js" "$BG" "$STAGE/style.css" | sha256sum | cut -c1-12)"
+sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/index.html" >"$STAGE/index.html"
+
+# Swap the folder in whole, so a running server never serves half of two builds.
+rm -rf "$DIST.new" "$DIST.old"
+cp -R "$STAGE" "$DIST.new"
+if [ -d "$DIST" ]; then mv "$DIST" "$DIST.old"; fi
+mv "$DIST.new" "$DIST"
+rm -rf "$DIST.old"
+
+gz() { gzip -9 -c "$1" | wc -c; }
+js=$(gz "$DIST/$ARTIFACT.js"); wasm=$(gz "$DIST/${ARTIFACT}_bg.wasm"); css=$(gz "$DIST/style.css")
+log "web/dist ready in $((SECONDS - START)) s (version $VERSION)"
+printf 'gzip -9 sizes: wasm %d B, js %d B, css %d B; total %d B (%d KiB)\n' \
+    "$wasm" "$js" "$css" "$((wasm + js + css))" "$(((wasm + js + css + 1023) / 1024))"

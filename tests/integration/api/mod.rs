@@ -1,0 +1,8 @@
+//! The REST API over real HTTP, each test on SQLite and on PostgreSQL.
+
+mod errors;
+mod migrations;
+mod openapi;
+mod seed;
+mod stories;
+mod taxonomy;

@@ -1,0 +1,91 @@
+//! Listing stories: every parameter, paging links and sort orders.
+
+use peoples_stories_shared::StoryPage;
+
+use super::seed::{SCAM_SLUG, TREATY_SLUG};
+use crate::support::both_databases;
+
+fn slugs(page: &StoryPage) -> Vec<&str> {
+    page.items.iter().map(|s| s.slug.as_str()).collect()
+}
+
+both_databases! {
+    async fn lists_newest_first_by_default(app) {
+        let page: StoryPage = app.get_json("/api/v1/stories").await;
+        assert_eq!(page.total, 2);
+        assert_eq!((page.limit, page.offset), (20, 0));
+        assert_eq!(slugs(&page), [SCAM_SLUG, TREATY_SLUG]);
+        assert_eq!((page.next.as_deref(), page.prev.as_deref()), (None, None));
+        let oldest: StoryPage = app.get_json("/api/v1/stories?sort=oldest").await;
+        assert_eq!(slugs(&oldest), [TREATY_SLUG, SCAM_SLUG]);
+        let newest: StoryPage = app.get_json("/api/v1/stories?sort=newest").await;
+        assert_eq!(slugs(&newest), slugs(&page));
+    }
+
+    async fn pages_with_next_and_prev_links(app) {
+        let first: StoryPage = app.get_json("/api/v1/stories?limit=1").await;
+        assert_eq!(slugs(&first), [SCAM_SLUG]);
+        assert_eq!(first.total, 2);
+        assert_eq!(first.prev, None);
+        let next = first.next.clone().expect("a next page");
+        assert_eq!(next, "/api/v1/stories?limit=1&offset=1");
+        let second: StoryPage = app.get_json(&next).await;
+        assert_eq!(slugs(&second), [TREATY_SLUG]);
+        assert_eq!(second.next, None);
+        assert_eq!(second.prev.as_deref(), Some("/api/v1/stories?limit=1"));
+        let beyond: StoryPage = app.get_json("/api/v1/stories?offset=5").await;
+        assert!(beyond.items.is_empty());
+        assert_eq!(beyond.total, 2);
+        // Links keep the filters.
+        let filtered: StoryPage = app.get_json("/api/v1/stories?theme=justice&limit=1").await;
+        assert_eq!(filtered.next.as_deref(), Some("/api/v1/stories?theme=justice&limit=1&offset=1"));
+    }
+
+    async fn filters_by_country_code_name_or_alias(app) {
+        for (q, expected) in [
+            ("country=KH", vec![SCAM_SLUG]),
+            ("country=kh", vec![SCAM_SLUG]),
+            ("country=Cambodia", vec![SCAM_SLUG]),
+            ("country=Laos", vec![SCAM_SLUG]),
+            ("country=Lao%20PDR", vec![SCAM_SLUG]),
+            ("country=Burma", vec![SCAM_SLUG]),
+            ("country=Myanmar", vec![SCAM_SLUG]),
+            ("country=Slovenia", vec![TREATY_SLUG]),
+            ("country=KH&country=SI", vec![SCAM_SLUG, TREATY_SLUG]),
+            ("country=France", vec![]),
+        ] {
+            let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}")).await;
+            assert_eq!(slugs(&page), expected, "{q}");
+            assert_eq!(page.total, expected.len() as i64, "{q}");
+        }
+    }
+
+    async fn filters_by_theme_source_and_date(app) {
+        for (q, expected) in [
+            ("theme=justice", vec![SCAM_SLUG, TREATY_SLUG]),
+            ("theme=freedom", vec![]),
+            ("theme=freedom&theme=justice", vec![SCAM_SLUG, TREATY_SLUG]),
+            ("source=amnesty", vec![TREATY_SLUG]),
+            ("source=ohchr", vec![SCAM_SLUG]),
+            ("source=the-guardian&source=icj", vec![SCAM_SLUG, TREATY_SLUG]),
+            ("from=2023-06", vec![SCAM_SLUG]),
+            ("to=2023-05", vec![TREATY_SLUG]),
+            ("from=2023&to=2023", vec![SCAM_SLUG, TREATY_SLUG]),
+            // A story dated Aug. 2023 covers the whole month.
+            ("from=2023-08-31&to=2023-08-31", vec![SCAM_SLUG]),
+            ("from=2023-05-27&to=2023-07-31", vec![]),
+            ("from=2023-05-26&to=2023-05-26", vec![TREATY_SLUG]),
+            ("from=2024", vec![]),
+            ("theme=justice&country=KH&source=ohchr&from=2023", vec![SCAM_SLUG]),
+            ("country=KH&source=amnesty", vec![]),
+        ] {
+            let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}")).await;
+            assert_eq!(slugs(&page), expected, "{q}");
+        }
+        // A source by numeric id works as by slug.
+        let sources: Vec<peoples_stories_shared::Source> = app.get_json("/api/v1/sources").await;
+        let fidh = sources.iter().find(|s| s.slug == "fidh").expect("fidh");
+        let page: StoryPage = app.get_json(&format!("/api/v1/stories?source={}", fidh.id)).await;
+        assert_eq!(slugs(&page), [TREATY_SLUG]);
+    }
+}

@@ -1,0 +1,240 @@
+//! Starting the real server on a fresh database for each test.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use peoples_stories_api::app::{self, WebDist};
+use peoples_stories_api::db::{self, DatabaseUrl, Pool};
+use peoples_stories_api::seed;
+use peoples_stories_api::state::AppState;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their databases on. Its role needs CREATEDB.
+pub fn postgres_admin_url() -> String {
+    std::env::var("PS_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        "postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres".to_string()
+    })
+}
+
+fn ci() -> bool {
+    std::env::var("CI").map(|v| v == "true").unwrap_or(false)
+}
+
+/// Whether PostgreSQL is reachable; under CI=true it must be.
+fn postgres_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    *AVAILABLE.get_or_init(|| match diesel::PgConnection::establish(&postgres_admin_url()) {
+        Ok(_) => true,
+        Err(e) if ci() => panic!(
+            "CI=true but PostgreSQL is not reachable at {}: {e}",
+            db::redact(&postgres_admin_url())
+        ),
+        Err(e) => {
+            eprintln!("PostgreSQL tests skipped: {e} (set PS_TEST_POSTGRES_URL or start PostgreSQL)");
+            false
+        }
+    })
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// A fresh, migrated database that disappears with the value.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// None when PostgreSQL is wanted but not reachable outside CI.
+    pub fn create(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                Some(TestDb {
+                    url: DatabaseUrl::parse(path.to_str().expect("utf-8 path")).expect("url"),
+                    _dir: Some(dir),
+                    pg_name: None,
+                })
+            }
+            Backend::Postgres => {
+                if !postgres_available() {
+                    return None;
+                }
+                static COUNTER: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "ps_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    rand::random::<u32>()
+                );
+                let mut admin =
+                    diesel::PgConnection::establish(&postgres_admin_url()).expect("admin conn");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let url = url_with_db(&postgres_admin_url(), &name);
+                Some(TestDb {
+                    url: DatabaseUrl::parse(&url).expect("url"),
+                    _dir: None,
+                    pg_name: Some(name),
+                })
+            }
+        }
+    }
+
+    pub fn pool(&self) -> Pool {
+        db::connect_pool(&self.url, 4).expect("pool")
+    }
+}
+
+fn url_with_db(admin: &str, name: &str) -> String {
+    let mut url = url::Url::parse(admin).expect("PS_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&postgres_admin_url()) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The real server, listening on 127.0.0.1 on a free port, on a fresh seeded database.
+pub struct TestApp {
+    pub base_url: String,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    pub pool: Pool,
+    handle: actix_web::dev::ServerHandle,
+    // Dropped last: the server and pool must close before the database goes.
+    pub db: TestDb,
+}
+
+impl TestApp {
+    /// Starts the app; panics if the backend is unavailable.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::try_spawn(backend)
+            .await
+            .unwrap_or_else(|| panic!("{backend:?} is not available"))
+    }
+
+    /// Starts the app, or None when PostgreSQL is not reachable outside CI.
+    pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
+        let db = TestDb::create(backend)?;
+        let pool = db.pool();
+        {
+            let mut conn = pool.get().expect("conn");
+            db::migrate(&mut conn).expect("migrate");
+            seed::run(&mut conn).expect("seed");
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let dist = repo_root().join("web/dist");
+        let dist = dist.join("index.html").exists().then_some(dist);
+        let state = AppState {
+            pool: pool.clone(),
+            backend: db.url.backend,
+        };
+        let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
+        let handle = server.handle();
+        actix_rt::spawn(server);
+        Some(TestApp {
+            base_url: format!("http://127.0.0.1:{port}"),
+            backend,
+            client: reqwest::Client::new(),
+            pool,
+            handle,
+            db,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// GET expecting 200 and JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let res = self.get(path).await;
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        assert_eq!(status, 200, "GET {path}: {text}");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: {e}: {text}"))
+    }
+
+    /// GET expecting a problem+json with this status; returns the problem.
+    pub async fn get_problem(&self, path: &str, status: u16) -> peoples_stories_shared::Problem {
+        let res = self.get(path).await;
+        assert_eq!(res.status().as_u16(), status, "GET {path}");
+        let ct = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        assert_eq!(ct, "application/problem+json", "GET {path}");
+        let p: peoples_stories_shared::Problem = res.json().await.expect("problem json");
+        assert_eq!(p.status, status);
+        p
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let stop = self.handle.stop(false);
+        actix_rt::spawn(stop);
+    }
+}
+
+/// Declares each test twice, once per database:
+/// `both_databases! { async fn name(app) { ... } }` gives `name::sqlite` and `name::postgres`.
+macro_rules! both_databases {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn body($app: $crate::support::TestApp) $body
+
+                #[actix_rt::test]
+                async fn sqlite() {
+                    body($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await).await
+                }
+
+                #[actix_rt::test]
+                async fn postgres() {
+                    match $crate::support::TestApp::try_spawn($crate::support::Backend::Postgres).await {
+                        Some(app) => body(app).await,
+                        None => eprintln!("skipped: PostgreSQL not available"),
+                    }
+                }
+            }
+        )*
+    };
+}
+pub(crate) use both_databases;

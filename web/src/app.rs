@@ -1,0 +1,46 @@
+//! The router: which page answers which path.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::pages::{home::HomePage, not_found::NotFound, story::StoryPage, theme::ThemePage};
+
+/// The site's name, shown in the header and at the end of every document title.
+pub const SITE_NAME: &str = "People's Stories";
+
+/// The themes, in the order the original site listed them: `(slug, label)`.
+///
+/// The navigation is drawn from this list so that it shows at once, before any request;
+/// the theme pages take their names and descriptions from the API.
+pub const THEMES: [(&str, &str); 5] = [
+    ("justice", "Justice"),
+    ("freedom", "Freedom"),
+    ("peace", "Peace"),
+    ("democracy", "Democracy"),
+    ("well-being", "Well Being"),
+];
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|text: String| {
+            if text.is_empty() { SITE_NAME.to_string() } else { format!("{text} — {SITE_NAME}") }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/stories/:slug") view=StoryPage />
+                    // Any other single segment is a theme; `ThemePage` answers unknown ones
+                    // with the 404 page, so /submit, /search and /guestbook fall there until
+                    // they are built.
+                    <Route path=path!("/:theme") view=ThemePage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,34 @@
+//! The states a page shows while its data is not (yet) there: loading, error, empty.
+
+use leptos::prelude::*;
+use peoples_stories_shared::Problem;
+
+/// Shown while a request is in flight.
+#[component]
+pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <p class="status loading" role="status" aria-busy="true" aria-live="polite">
+            {label}
+        </p>
+    }
+}
+
+/// Shows a Problem's detail with a button that runs `retry`.
+#[component]
+pub fn ProblemView(problem: Problem, retry: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="status error" role="alert">
+            <p class="error-title">{problem.title}</p>
+            <p>{problem.detail}</p>
+            <button type="button" on:click=move |_| retry.run(())>
+                "Retry"
+            </button>
+        </div>
+    }
+}
+
+/// Shown when a list has nothing in it.
+#[component]
+pub fn Empty(#[prop(into)] message: String) -> impl IntoView {
+    view! { <p class="status empty">{message}</p> }
+}
