@@ -91,6 +91,15 @@ pub fn fold(name: &str) -> String {
         .join(" ")
 }
 
+/// `asia` → `Asia`: keshvar prints regions in lower case.
+fn title_case(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// All countries, and an index of every folded name and alias.
 pub struct Catalog {
     countries: Vec<CatalogCountry>,
@@ -126,7 +135,7 @@ impl Catalog {
                 CatalogCountry {
                     code,
                     name,
-                    region: c.maybe_region().map(|r| r.to_string()),
+                    region: c.maybe_region().map(|r| title_case(&r.to_string())),
                     aliases,
                 }
             })

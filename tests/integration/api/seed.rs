@@ -22,7 +22,7 @@ fn original_paragraphs() -> Vec<String> {
 
 /// Every paragraph between two lines of the original page.
 fn paragraphs_between(all: &[String], first: &str, end: &str) -> Vec<String> {
-    let start = all.iter().position(|p| p == first).expect("start line");
+    let start = all.iter().position(|p| p.starts_with(first)).expect("start line");
     let stop = start + all[start..].iter().position(|p| p.starts_with(end)).expect("end line");
     all[start..stop].to_vec()
 }

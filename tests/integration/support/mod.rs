@@ -124,12 +124,11 @@ impl Drop for TestDb {
 /// The real server, listening on 127.0.0.1 on a free port, on a fresh seeded database.
 pub struct TestApp {
     pub base_url: String,
-    pub backend: Backend,
     pub client: reqwest::Client,
     pub pool: Pool,
     handle: actix_web::dev::ServerHandle,
     // Dropped last: the server and pool must close before the database goes.
-    pub db: TestDb,
+    _db: TestDb,
 }
 
 impl TestApp {
@@ -162,11 +161,10 @@ impl TestApp {
         actix_rt::spawn(server);
         Some(TestApp {
             base_url: format!("http://127.0.0.1:{port}"),
-            backend,
             client: reqwest::Client::new(),
             pool,
             handle,
-            db,
+            _db: db,
         })
     }
 
