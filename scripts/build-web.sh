@@ -127,12 +127,12 @@ t0=$SECONDS
 env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
     cargo build -p "$CRATE" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
 log "cargo build took $((SECONDS - t0)) s"
-WASM_IN="$TARGET_DIR/$TARGET/$PROFILE/$ARTIFACT.wasm"
+WASM_IN="$TARGET_DIR/$TARGET/$PROFILE/$CRATE.wasm"  # a binary keeps its hyphens
 [ -f "$WASM_IN" ] || die "cargo produced no $WASM_IN"
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$STAGE" "$WASM_IN"
+"$WASM_BINDGEN" --target web --no-typescript --out-name "$ARTIFACT" --out-dir "$STAGE" "$WASM_IN"
 BG="$STAGE/${ARTIFACT}_bg.wasm"
 
 # --- wasm-opt, cached by the input's hash (npm's binaryen runs under node and is slow) --------

@@ -16,13 +16,23 @@ pub fn StoryCard(story: Story) -> impl IntoView {
                 <a href=href>{story.title}</a>
             </h2>
             <p class="meta">
-                {story.byline.map(|b| view! { <span class="byline">{b}</span> })}
+                {story.byline.map(|b| view! { <span class="byline">{byline_text(&b)}</span> })}
                 {date}
             </p>
             {story.summary.map(|s| view! { <p class="summary">{s}</p> })}
             {(!countries.is_empty())
                 .then(|| view! { <p class="countries">{countries}</p> })}
         </article>
+    }
+}
+
+/// A byline as printed: "by OHCHR, news agencies", whether or not the data starts with "by".
+pub fn byline_text(byline: &str) -> String {
+    let b = byline.trim();
+    if b.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("by ")) {
+        b.to_string()
+    } else {
+        format!("by {b}")
     }
 }
 

@@ -7,7 +7,7 @@ use peoples_stories_shared::Story;
 
 use crate::api;
 use crate::components::status::{Loading, ProblemView};
-use crate::components::story_card::country_names;
+use crate::components::story_card::{byline_text, country_names};
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -111,7 +111,7 @@ fn StoryView(story: Story) -> impl IntoView {
             <header>
                 <h1>{story.title}</h1>
                 <p class="meta">
-                    {story.byline.map(|b| view! { <span class="byline">{b}</span> })} {date}
+                    {story.byline.map(|b| view! { <span class="byline">{byline_text(&b)}</span> })} {date}
                 </p>
                 {(!countries.is_empty())
                     .then(|| {
