@@ -14,6 +14,7 @@
 #   PG_ADMIN_URL=postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres
 #   PG_DB=ps_bench      the PostgreSQL database to (re)create; it is dropped first
 #   BENCH_DIR=...       where the SQLite file, logs and results go (default: a temp dir)
+#   BIN=path           use this peoples-stories binary instead of building one
 #   REUSE=1             keep an existing SQLite file / PostgreSQL database instead of
 #                       regenerating (it must hold the same STORIES and SEED)
 set -euo pipefail
@@ -53,9 +54,13 @@ if ! command -v wrk >/dev/null 2>&1; then
     apt-get install -y -qq wrk >/dev/null
 fi
 
-echo "==> building the release binary" >&2
-cargo build --release -q -p peoples-stories-api
-bin="$CARGO_TARGET_DIR/release/peoples-stories"
+if [ -n "${BIN:-}" ]; then
+    bin=$BIN
+else
+    echo "==> building the release binary" >&2
+    cargo build --release -q -p peoples-stories-api
+    bin="$CARGO_TARGET_DIR/release/peoples-stories"
+fi
 
 # Converts wrk's "1.23ms" / "456.78us" / "1.02s" to milliseconds.
 to_ms() {
