@@ -120,7 +120,9 @@ impl Browser {
             .capabilities(caps)
             .connect(&driver_url)
             .await
-            .unwrap_or_else(|e| panic!("chromedriver at {driver_url} could not start Chromium ({chrome}): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("chromedriver at {driver_url} could not start Chromium ({chrome}): {e}")
+            });
 
         Browser {
             client,
@@ -147,11 +149,17 @@ impl Browser {
     pub async fn text(&self) -> String {
         match self
             .client
-            .execute("return document.body ? document.body.innerText : '';", vec![])
+            .execute(
+                "return document.body ? document.body.innerText : '';",
+                vec![],
+            )
             .await
         {
             Ok(v) => v.as_str().unwrap_or_default().to_string(),
-            Err(e) => self.fail(&format!("could not read the page's text: {e}")).await,
+            Err(e) => {
+                self.fail(&format!("could not read the page's text: {e}"))
+                    .await
+            }
         }
     }
 
@@ -160,7 +168,11 @@ impl Browser {
         let start = Instant::now();
         loop {
             let text = self.text().await;
-            let missing: Vec<&str> = needles.iter().copied().filter(|n| !text.contains(n)).collect();
+            let missing: Vec<&str> = needles
+                .iter()
+                .copied()
+                .filter(|n| !text.contains(n))
+                .collect();
             if missing.is_empty() {
                 return;
             }
@@ -186,8 +198,10 @@ impl Browser {
                 return element;
             }
             if start.elapsed() > WAIT {
-                self.fail(&format!("after {WAIT:?} nothing matches the selector {selector:?}"))
-                    .await;
+                self.fail(&format!(
+                    "after {WAIT:?} nothing matches the selector {selector:?}"
+                ))
+                .await;
             }
             tokio::time::sleep(POLL).await;
         }
@@ -201,7 +215,8 @@ impl Browser {
                 return element;
             }
             if start.elapsed() > WAIT {
-                self.fail(&format!("after {WAIT:?} there is no link {text:?}")).await;
+                self.fail(&format!("after {WAIT:?} there is no link {text:?}"))
+                    .await;
             }
             tokio::time::sleep(POLL).await;
         }
@@ -216,8 +231,10 @@ impl Browser {
                 return;
             }
             if start.elapsed() > WAIT {
-                self.fail(&format!("after {WAIT:?} the title is {title:?}, not {expected:?}"))
-                    .await;
+                self.fail(&format!(
+                    "after {WAIT:?} the title is {title:?}, not {expected:?}"
+                ))
+                .await;
             }
             tokio::time::sleep(POLL).await;
         }
@@ -238,7 +255,10 @@ impl Browser {
                 return;
             }
             if start.elapsed() > WAIT {
-                self.fail(&format!("after {WAIT:?} the path is {path:?}, not {expected:?}")).await;
+                self.fail(&format!(
+                    "after {WAIT:?} the path is {path:?}, not {expected:?}"
+                ))
+                .await;
             }
             tokio::time::sleep(POLL).await;
         }
@@ -276,7 +296,10 @@ impl Browser {
             .map(|u| u.to_string())
             .unwrap_or_default();
         let shot = self.screenshot("failure").await;
-        panic!("browser test {}: {message}\n  at {url}\n  screenshot: {shot}", self.name);
+        panic!(
+            "browser test {}: {message}\n  at {url}\n  screenshot: {shot}",
+            self.name
+        );
     }
 
     /// Ends the WebDriver session cleanly (drop also cleans up, more bluntly).

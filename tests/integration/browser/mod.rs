@@ -7,7 +7,8 @@ pub mod driver;
 use crate::support::{Backend, TestApp};
 use driver::{require_web_dist, Browser};
 
-const SCAM_TITLE: &str = "Hundreds of thousands trafficked to work as online scammers in South East Asia";
+const SCAM_TITLE: &str =
+    "Hundreds of thousands trafficked to work as online scammers in South East Asia";
 const TREATY_TITLE: &str =
     "Amnesty calls on States to uphold human rights principles in new treaty on universal jurisdiction";
 
@@ -20,12 +21,17 @@ async fn home_lists_the_seed_stories_and_opens_one() {
     browser.goto("/").await;
     browser.wait_for_texts(&[SCAM_TITLE, TREATY_TITLE]).await;
     browser.wait_for_texts(&["Aug. 2023", "May 26, 2023"]).await;
-    browser.wait_for_title("Latest stories — People's Stories").await;
+    browser
+        .wait_for_title("Latest stories — People's Stories")
+        .await;
 
     // The newest story comes first; open it as a reader would.
     let first = browser.wait_for_css(".story-card h2 a").await;
     let href = first.attr("href").await.ok().flatten().unwrap_or_default();
-    assert!(href.starts_with("/stories/"), "the first card links to {href:?}");
+    assert!(
+        href.starts_with("/stories/"),
+        "the first card links to {href:?}"
+    );
     browser.click(first).await;
     browser.wait_for_path(&href).await;
     browser
@@ -36,12 +42,21 @@ async fn home_lists_the_seed_stories_and_opens_one() {
             "They are victims. They are not criminals",
         ])
         .await;
-    browser.wait_for_title(&format!("{SCAM_TITLE} — People's Stories")).await;
+    browser
+        .wait_for_title(&format!("{SCAM_TITLE} — People's Stories"))
+        .await;
     let related = browser.wait_for_link("Visit the related web page").await;
-    let related_href = related.attr("href").await.ok().flatten().unwrap_or_default();
+    let related_href = related
+        .attr("href")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     if !related_href.starts_with("http://www.ohchr.org/") {
         browser
-            .fail(&format!("the related link goes to {related_href:?}, not ohchr.org"))
+            .fail(&format!(
+                "the related link goes to {related_href:?}, not ohchr.org"
+            ))
             .await;
     }
     browser.close().await;
