@@ -55,8 +55,8 @@ where
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = with_routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
-        .split_for_parts();
+    let (_, api) =
+        with_routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     let mut api = api;
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
     api
@@ -149,8 +149,14 @@ pub fn start_with_workers(
             .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-                    .add((header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+                    .add((
+                        header::X_CONTENT_TYPE_OPTIONS,
+                        HeaderValue::from_static("nosniff"),
+                    ))
+                    .add((
+                        header::REFERRER_POLICY,
+                        HeaderValue::from_static("no-referrer"),
+                    ))
                     .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
             )
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
@@ -168,7 +174,11 @@ pub fn start_with_workers(
             None => app.default_service(web::to(app_not_built)),
         }
     });
-    let server = if workers > 0 { server.workers(workers) } else { server };
+    let server = if workers > 0 {
+        server.workers(workers)
+    } else {
+        server
+    };
     let server = server.listen(listener)?.run();
     Ok(server)
 }

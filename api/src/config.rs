@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub web_dist: Option<PathBuf>,
     pub pool_size: Option<u32>,
+    pub index_dir: Option<PathBuf>,
 }
 
 impl FileConfig {
@@ -48,6 +49,8 @@ pub struct Settings {
     pub bind: String,
     pub web_dist: PathBuf,
     pub pool_size: u32,
+    /// Where this node keeps its search index.
+    pub index_dir: PathBuf,
 }
 
 impl Settings {
@@ -57,16 +60,36 @@ impl Settings {
         bind: Option<String>,
         web_dist: Option<PathBuf>,
         pool_size: Option<u32>,
+        index_dir: Option<PathBuf>,
     ) -> Settings {
+        let database_url = database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let index_dir = index_dir
+            .or(file.index_dir)
+            .unwrap_or_else(|| default_index_dir(&database_url));
         Settings {
-            database_url: database_url
-                .or(file.database_url)
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
-            bind: bind.or(file.bind).unwrap_or_else(|| DEFAULT_BIND.to_string()),
+            index_dir,
+            database_url,
+            bind: bind
+                .or(file.bind)
+                .unwrap_or_else(|| DEFAULT_BIND.to_string()),
             web_dist: web_dist
                 .or(file.web_dist)
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_WEB_DIST)),
             pool_size: pool_size.or(file.pool_size).unwrap_or(16),
         }
+    }
+}
+
+/// The search index lives beside a SQLite file (`data/search-index/`), or in
+/// `data/search-index/` under the working directory for PostgreSQL.
+pub fn default_index_dir(database_url: &str) -> PathBuf {
+    match crate::db::DatabaseUrl::parse(database_url) {
+        Ok(u) if u.backend == crate::db::Backend::Sqlite => Path::new(&u.target)
+            .parent()
+            .map(|p| p.join("search-index"))
+            .unwrap_or_else(|| PathBuf::from("search-index")),
+        _ => PathBuf::from("data/search-index"),
     }
 }

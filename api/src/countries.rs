@@ -140,7 +140,7 @@ impl Catalog {
                 }
             })
             .collect();
-        countries.sort_by(|a, b| fold(&a.name).cmp(&fold(&b.name)));
+        countries.sort_by_key(|c| fold(&c.name));
         let mut by_code = HashMap::new();
         let mut by_name = HashMap::new();
         for (i, c) in countries.iter().enumerate() {
@@ -226,15 +226,24 @@ mod tests {
             ("côte d’ivoire", "CI"),
             ("Turkiye", "TR"),
         ] {
-            assert_eq!(c.resolve(input).map(|c| c.code.as_str()), Some(code), "{input}");
+            assert_eq!(
+                c.resolve(input).map(|c| c.code.as_str()),
+                Some(code),
+                "{input}"
+            );
         }
         assert!(c.resolve("Atlantis").is_none());
         assert!(c.all().len() >= 249);
-        assert_eq!(c.by_code("MM").and_then(|c| c.region.clone()).as_deref(), Some("Asia"));
+        assert_eq!(
+            c.by_code("MM").and_then(|c| c.region.clone()).as_deref(),
+            Some("Asia")
+        );
     }
 
     #[test]
     fn suggests_near_names() {
-        assert!(Catalog::get().suggest("Cambodja", 3).contains(&"Cambodia".to_string()));
+        assert!(Catalog::get()
+            .suggest("Cambodja", 3)
+            .contains(&"Cambodia".to_string()));
     }
 }

@@ -6,15 +6,24 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use peoples_stories_api::config::{FileConfig, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
+use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::{app, generate, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "peoples-stories", version, about = "People's Stories: human-rights news stories, their API and their app.")]
+#[command(
+    name = "peoples-stories",
+    version,
+    about = "People's Stories: human-rights news stories, their API and their app."
+)]
 struct Cli {
     /// The database: a SQLite file path (default data/peoples-stories.db) or postgres://…
     #[arg(long, env = "DATABASE_URL", global = true)]
     database_url: Option<String>,
+    /// Where this node keeps its search index (default: search-index/ beside a SQLite file,
+    /// data/search-index/ for PostgreSQL).
+    #[arg(long, env = "PS_INDEX_DIR", global = true)]
+    index_dir: Option<PathBuf>,
     /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
     #[arg(long, env = "PS_CONFIG", global = true)]
     config: Option<PathBuf>,
@@ -30,6 +39,8 @@ enum Command {
     Migrate,
     /// Load the seed stories (idempotent: stories already there are left alone).
     Seed,
+    /// Rebuild this node's search index from the database.
+    Reindex,
     /// Add N deterministic synthetic stories, for benchmarks.
     Generate(GenerateArgs),
     /// Print the OpenAPI document (what /api/openapi.json serves).
@@ -88,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         serve_args.and_then(|a| a.bind.clone()),
         serve_args.and_then(|a| a.web_dist.clone()),
         serve_args.and_then(|a| a.pool_size),
+        cli.index_dir.clone(),
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
@@ -95,7 +107,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let pool = db::connect_pool(&url, 1)?;
             let applied = db::migrate(&mut *pool.get()?)?;
-            println!("migrated {} ({} new migrations)", url.redacted(), applied.len());
+            println!(
+                "migrated {} ({} new migrations)",
+                url.redacted(),
+                applied.len()
+            );
             Ok(())
         }
         Command::Seed => {
@@ -112,9 +128,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&mut conn)?;
             let started = std::time::Instant::now();
             generate::run(&mut conn, a.stories, a.seed)?;
+            // Every node rebuilds its search index once, rather than following each story.
+            db::changes::record_rebuild(&mut conn)?;
+            // Fresh statistics, so the planners use the country and source indexes.
+            diesel::connection::SimpleConnection::batch_execute(&mut *conn, "ANALYZE")?;
             println!(
                 "generated {} stories in {:.1} s",
                 a.stories,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Reindex => {
+            let pool = db::connect_pool(&url, 2)?;
+            db::migrate(&mut *pool.get()?)?;
+            let index = SearchIndex::open(&settings.index_dir)?;
+            let bar =
+                indicatif::ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} stories, {per_sec}, {eta} left",
+                )?);
+            let started = std::time::Instant::now();
+            let n = index.rebuild(&pool, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish();
+            println!(
+                "indexed {n} stories into {} in {:.1} s",
+                settings.index_dir.display(),
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -136,7 +177,11 @@ fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied migrations");
     }
-    let dist = settings.web_dist.join("index.html").exists().then(|| settings.web_dist.clone());
+    let dist = settings
+        .web_dist
+        .join("index.html")
+        .exists()
+        .then(|| settings.web_dist.clone());
     if dist.is_none() {
         tracing::warn!(
             path = %settings.web_dist.display(),
@@ -146,13 +191,22 @@ fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr()?;
+    let search = std::sync::Arc::new(SearchIndex::open(&settings.index_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the search index in {}: {e}",
+            settings.index_dir.display()
+        )
+    })?);
+    // The follower builds the index if it is new or stale, then applies changes within a
+    // second of their commit, on this node and any other sharing the database.
+    search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
     let state = AppState {
         backend: url.backend,
         pool,
+        search,
     };
     tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
-    actix_web::rt::System::new().block_on(async move {
-        app::start(listener, state, app::WebDist(dist))?.await
-    })?;
+    actix_web::rt::System::new()
+        .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;
     Ok(())
 }

@@ -18,7 +18,11 @@ pub const SEED_SOURCES: &[(&str, &str, &str)] = &[
     ("latimes.com", "Los Angeles Times", "los-angeles-times"),
     ("amnesty.org", "Amnesty International", "amnesty"),
     ("icj.org", "International Commission of Jurists", "icj"),
-    ("icrc.org", "International Committee of the Red Cross", "icrc"),
+    (
+        "icrc.org",
+        "International Committee of the Red Cross",
+        "icrc",
+    ),
     ("fidh.org", "FIDH", "fidh"),
 ];
 

@@ -1,10 +1,14 @@
 //! What every handler can reach.
 
-use crate::db::{Backend, Pool};
+use std::sync::Arc;
 
-/// Shared, cheap to clone (the pool is reference-counted).
+use crate::db::{Backend, Pool};
+use crate::search::SearchIndex;
+
+/// Shared, cheap to clone (the pool and the index are reference-counted).
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
+    pub search: Arc<SearchIndex>,
 }

@@ -150,9 +150,7 @@ impl PartialDate {
     /// The last day this date covers, as `yyyymmdd` (`2023-08` ends at 20230831).
     pub fn last_day_key(&self) -> i32 {
         let month = self.month.unwrap_or(12);
-        let day = self
-            .day
-            .unwrap_or_else(|| days_in_month(self.year, month));
+        let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
         self.year * 10_000 + month as i32 * 100 + day as i32
     }
 
@@ -181,7 +179,11 @@ impl FromStr for PartialDate {
 
     /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and nothing else.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let shape = || DateError(format!("'{s}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"));
+        let shape = || {
+            DateError(format!(
+                "'{s}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+            ))
+        };
         let parts: Vec<&str> = s.split('-').collect();
         let widths = [4, 2, 2];
         if parts.is_empty() || parts.len() > 3 {
@@ -218,7 +220,9 @@ impl utoipa::PartialSchema for PartialDate {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
             .pattern(Some(r"^\d{4}(-\d{2}(-\d{2})?)?$"))
-            .description(Some("A date known to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD."))
+            .description(Some(
+                "A date known to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD.",
+            ))
             .examples([serde_json::json!("2023-08")])
             .into()
     }
@@ -247,7 +251,16 @@ mod tests {
 
     #[test]
     fn refuses_impossible_or_malformed_dates() {
-        for s in ["2023-13", "2023-02-30", "23", "2023-8", "2023-08-01-01", "", "abcd", "2023-00"] {
+        for s in [
+            "2023-13",
+            "2023-02-30",
+            "23",
+            "2023-8",
+            "2023-08-01-01",
+            "",
+            "abcd",
+            "2023-00",
+        ] {
             assert!(s.parse::<PartialDate>().is_err(), "{s} should be refused");
         }
         assert!("2024-02-29".parse::<PartialDate>().is_ok());

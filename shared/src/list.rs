@@ -14,6 +14,10 @@ pub const MAX_LIMIT: u32 = 100;
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The furthest start a client may ask for; far beyond any real archive.
 pub const MAX_OFFSET: u64 = 10_000_000;
+/// The longest keyword query, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The facets a list can count.
+pub const FACETS: [&str; 4] = ["country", "theme", "source", "year"];
 
 /// The order of a story list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +27,10 @@ pub enum SortOrder {
     /// Latest story date first; undated stories last.
     #[default]
     Newest,
-    /// Earliest story date first; undated stories last.
+    /// Earliest story date first; undated stories first, as the oldest.
     Oldest,
+    /// Best match first; only with `q`, where it is the default.
+    Relevance,
 }
 
 impl SortOrder {
@@ -32,6 +38,7 @@ impl SortOrder {
         match self {
             SortOrder::Newest => "newest",
             SortOrder::Oldest => "oldest",
+            SortOrder::Relevance => "relevance",
         }
     }
 }
@@ -42,20 +49,34 @@ impl SortOrder {
 /// parameters must all match. Country names are resolved to codes by the API.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListStoriesQuery {
+    /// Keywords: all must match; `"exact phrase"`, `-excluded`, `OR`.
+    pub q: Option<String>,
     pub country: Vec<String>,
     pub theme: Vec<String>,
     pub source: Vec<String>,
     pub from: Option<PartialDate>,
     pub to: Option<PartialDate>,
-    pub sort: SortOrder,
+    /// None: `relevance` with `q`, else `newest`.
+    pub sort: Option<SortOrder>,
     pub limit: u32,
     pub offset: u64,
+    /// Facets to count over all matches.
+    pub facets: Vec<String>,
 }
 
 impl ListStoriesQuery {
-    pub const PARAMETERS: [&'static str; 8] = [
-        "country", "theme", "source", "from", "to", "sort", "limit", "offset",
+    pub const PARAMETERS: [&'static str; 10] = [
+        "q", "country", "theme", "source", "from", "to", "sort", "limit", "offset", "facets",
     ];
+
+    /// The order in force: the one asked for, else relevance with keywords, else newest.
+    pub fn effective_sort(&self) -> SortOrder {
+        self.sort.unwrap_or(if self.q.is_some() {
+            SortOrder::Relevance
+        } else {
+            SortOrder::Newest
+        })
+    }
 
     pub fn new() -> Self {
         ListStoriesQuery {
@@ -73,15 +94,43 @@ impl ListStoriesQuery {
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             let key = key.into_owned();
             let value = value.trim().to_string();
-            let single = matches!(key.as_str(), "from" | "to" | "sort" | "limit" | "offset");
+            let single = matches!(
+                key.as_str(),
+                "q" | "from" | "to" | "sort" | "limit" | "offset" | "facets"
+            );
             if single {
                 if seen_single.contains(&key) {
-                    errors.push(FieldError::new(&key, format!("'{key}' may be given only once")));
+                    errors.push(FieldError::new(
+                        &key,
+                        format!("'{key}' may be given only once"),
+                    ));
                     continue;
                 }
                 seen_single.push(key.clone());
             }
             match key.as_str() {
+                "q" => {
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        errors.push(FieldError::new(
+                            "q",
+                            format!("the query is too long: at most {MAX_QUERY_CHARS} characters"),
+                        ));
+                    } else if !value.is_empty() {
+                        out.q = Some(value);
+                    }
+                }
+                "facets" => {
+                    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                        if !FACETS.contains(&name) {
+                            errors.push(FieldError::new(
+                                "facets",
+                                format!("unknown facet '{name}': the facets are {}", FACETS.join(", ")),
+                            ));
+                        } else if !out.facets.iter().any(|f| f == name) {
+                            out.facets.push(name.to_string());
+                        }
+                    }
+                }
                 "country" | "theme" | "source" => {
                     if value.is_empty() {
                         errors.push(FieldError::new(&key, format!("'{key}' must not be empty")));
@@ -107,15 +156,12 @@ impl ListStoriesQuery {
                     Err(e) => errors.push(FieldError::new(&key, e.0)),
                 },
                 "sort" => match value.as_str() {
-                    "newest" => out.sort = SortOrder::Newest,
-                    "oldest" => out.sort = SortOrder::Oldest,
-                    "relevance" => errors.push(FieldError::new(
-                        "sort",
-                        "'relevance' needs a keyword search; use 'newest' or 'oldest'",
-                    )),
+                    "newest" => out.sort = Some(SortOrder::Newest),
+                    "oldest" => out.sort = Some(SortOrder::Oldest),
+                    "relevance" => out.sort = Some(SortOrder::Relevance),
                     other => errors.push(FieldError::new(
                         "sort",
-                        format!("'{other}' is not a sort order: use 'newest' or 'oldest'"),
+                        format!("'{other}' is not a sort order: use 'newest', 'oldest' or 'relevance'"),
                     )),
                 },
                 "limit" => match value.parse::<u32>() {
@@ -141,9 +187,18 @@ impl ListStoriesQuery {
                 )),
             }
         }
+        if out.sort == Some(SortOrder::Relevance) && out.q.is_none() {
+            errors.push(FieldError::new(
+                "sort",
+                "'relevance' needs keywords in 'q'; without them use 'newest' or 'oldest'",
+            ));
+        }
         if let (Some(from), Some(to)) = (out.from, out.to) {
             if from.first_day_key() > to.last_day_key() {
-                errors.push(FieldError::new("to", format!("'to' ({to}) is before 'from' ({from})")));
+                errors.push(FieldError::new(
+                    "to",
+                    format!("'to' ({to}) is before 'from' ({from})"),
+                ));
             }
         }
         if errors.is_empty() {
@@ -156,6 +211,9 @@ impl ListStoriesQuery {
     /// The query string for these parameters (without the `?`), leaving out defaults.
     pub fn to_query_string(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
+        if let Some(q) = &self.q {
+            s.append_pair("q", q);
+        }
         for c in &self.country {
             s.append_pair("country", c);
         }
@@ -171,14 +229,17 @@ impl ListStoriesQuery {
         if let Some(to) = self.to {
             s.append_pair("to", &to.to_string());
         }
-        if self.sort != SortOrder::default() {
-            s.append_pair("sort", self.sort.as_str());
+        if let Some(sort) = self.sort {
+            s.append_pair("sort", sort.as_str());
         }
         if self.limit != DEFAULT_LIMIT {
             s.append_pair("limit", &self.limit.to_string());
         }
         if self.offset != 0 {
             s.append_pair("offset", &self.offset.to_string());
+        }
+        if !self.facets.is_empty() {
+            s.append_pair("facets", &self.facets.join(","));
         }
         s.finish()
     }
@@ -219,19 +280,34 @@ mod tests {
 
     #[test]
     fn round_trips_through_the_query_string() {
-        let q = ListStoriesQuery::parse("country=KH&country=Laos&theme=justice&from=2023-08&sort=oldest&limit=5&offset=10").unwrap();
+        let q = ListStoriesQuery::parse(
+            "country=KH&country=Laos&theme=justice&from=2023-08&sort=oldest&limit=5&offset=10",
+        )
+        .unwrap();
         assert_eq!(q.country, vec!["KH", "Laos"]);
-        assert_eq!(q.sort, SortOrder::Oldest);
+        assert_eq!(q.effective_sort(), SortOrder::Oldest);
+        let q = ListStoriesQuery::parse(
+            "q=%22universal+jurisdiction%22+-war&facets=country,year&sort=relevance",
+        )
+        .unwrap();
+        assert_eq!(q.q.as_deref(), Some("\"universal jurisdiction\" -war"));
+        assert_eq!(q.facets, ["country", "year"]);
+        assert_eq!(ListStoriesQuery::parse(&q.to_query_string()).unwrap(), q);
         assert_eq!(ListStoriesQuery::parse(&q.to_query_string()).unwrap(), q);
     }
 
     #[test]
     fn names_every_bad_parameter() {
-        let errs = ListStoriesQuery::parse("limit=0&from=2023-13&sort=sideways&colour=red").unwrap_err();
+        let errs =
+            ListStoriesQuery::parse("limit=0&from=2023-13&sort=sideways&colour=red").unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["limit", "from", "sort", "colour"]);
         assert!(ListStoriesQuery::parse("limit=1000").is_err());
         assert!(ListStoriesQuery::parse("offset=-1").is_err());
         assert!(ListStoriesQuery::parse("from=2024&to=2023").is_err());
+        assert!(ListStoriesQuery::parse("sort=relevance").is_err());
+        assert!(ListStoriesQuery::parse("facets=colour").is_err());
+        assert!(ListStoriesQuery::parse(&format!("q={}", "a".repeat(501))).is_err());
+        assert_eq!(ListStoriesQuery::parse("q=").unwrap().q, None);
     }
 }

@@ -36,6 +36,10 @@ pub struct Story {
     pub related_url: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// In keyword searches only: the best matching passage, HTML-escaped, with the matches
+    /// wrapped in `<mark>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<String>,
 }
 
 impl Story {

@@ -23,7 +23,10 @@ pub struct Country {
     /// ISO 3166-1 alpha-2 code.
     #[cfg_attr(feature = "openapi", schema(example = "LA"))]
     pub code: String,
-    #[cfg_attr(feature = "openapi", schema(example = "Lao People's Democratic Republic"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Lao People's Democratic Republic")
+    )]
     pub name: String,
     /// UN geoscheme region: Africa, Americas, Asia, Europe, Oceania (null for Antarctica).
     #[cfg_attr(feature = "openapi", schema(example = "Asia"))]

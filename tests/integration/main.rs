@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 //! The one integration-test binary: the API against real SQLite and PostgreSQL over real HTTP,
 //! and the app in headless Chromium.
 //!
@@ -7,3 +8,4 @@
 mod support;
 
 mod api;
+mod browser;

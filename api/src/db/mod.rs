@@ -3,6 +3,7 @@
 //! Only this module speaks SQL. Statements that differ between the backends are marked
 //! `BACKEND-SPECIFIC` so they can be found with one search.
 
+pub mod changes;
 pub mod reference;
 pub mod schema;
 pub mod sources;
@@ -130,7 +131,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -176,6 +178,11 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
         }
     };
     reference::sync(conn)?;
+    if let DbConn::Sqlite(c) = conn {
+        // BACKEND-SPECIFIC: SQLite plans joins well only with statistics; `optimize` gathers
+        // them where they are missing or stale, cheaply.
+        c.batch_execute("PRAGMA optimize")?;
+    }
     Ok(applied)
 }
 

@@ -109,3 +109,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     story_countries,
     story_links,
 );
+
+diesel::table! {
+    story_changes (seq) {
+        seq -> BigInt,
+        story_id -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(story_changes, stories);

@@ -8,7 +8,9 @@ use peoples_stories_shared::{
     CountryRef, PartialDate, SortOrder, SourceRef, Story, StoryLink, StoryUpdate,
 };
 
-use super::schema::{countries, sources, stories, story_countries, story_links, story_updates, themes};
+use super::schema::{
+    countries, sources, stories, story_countries, story_links, story_updates, themes,
+};
 use super::{DbConn, MultiBackend};
 
 /// Story status as stored.
@@ -101,7 +103,10 @@ pub fn list(
     // page's rows: deep offsets then skip index entries, not whole rows.
     let q = filtered(f).select(stories::id);
     let q = match sort {
-        SortOrder::Newest => q.order((stories::sort_key.desc(), stories::id.desc())),
+        // Relevance needs keywords, which the search index serves; here it means newest.
+        SortOrder::Newest | SortOrder::Relevance => {
+            q.order((stories::sort_key.desc(), stories::id.desc()))
+        }
         SortOrder::Oldest => q.order((stories::sort_key.asc(), stories::id.asc())),
     };
     let ids: Vec<i64> = q.limit(limit as i64).offset(offset as i64).load(conn)?;
@@ -127,6 +132,11 @@ pub fn find_published(conn: &mut DbConn, id_or_slug: &str) -> QueryResult<Option
     Ok(load_whole(conn, &[id])?.pop())
 }
 
+/// (story id, year, month, day, body)
+type UpdateRow = (i64, Option<i32>, Option<i32>, Option<i32>, String);
+/// (story id, url, title, source id, slug, name, domain)
+type LinkRow = (i64, String, Option<String>, i64, String, String, String);
+
 /// Loads stories with their updates, countries and links, in no particular order.
 pub fn load_whole(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
     if ids.is_empty() {
@@ -139,18 +149,17 @@ pub fn load_whole(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
         .load(conn)?;
 
     let mut updates: HashMap<i64, Vec<StoryUpdate>> = HashMap::new();
-    let update_rows: Vec<(i64, Option<i32>, Option<i32>, Option<i32>, String)> =
-        story_updates::table
-            .filter(story_updates::story_id.eq_any(ids))
-            .order((story_updates::story_id, story_updates::position))
-            .select((
-                story_updates::story_id,
-                story_updates::date_year,
-                story_updates::date_month,
-                story_updates::date_day,
-                story_updates::body,
-            ))
-            .load(conn)?;
+    let update_rows: Vec<UpdateRow> = story_updates::table
+        .filter(story_updates::story_id.eq_any(ids))
+        .order((story_updates::story_id, story_updates::position))
+        .select((
+            story_updates::story_id,
+            story_updates::date_year,
+            story_updates::date_month,
+            story_updates::date_day,
+            story_updates::body,
+        ))
+        .load(conn)?;
     for (story_id, y, m, d, body) in update_rows {
         let date = partial_date(y, m, d);
         updates.entry(story_id).or_default().push(StoryUpdate {
@@ -175,21 +184,20 @@ pub fn load_whole(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
     }
 
     let mut link_map: HashMap<i64, Vec<StoryLink>> = HashMap::new();
-    let link_rows: Vec<(i64, String, Option<String>, i64, String, String, String)> =
-        story_links::table
-            .inner_join(sources::table)
-            .filter(story_links::story_id.eq_any(ids))
-            .order((story_links::story_id, story_links::position))
-            .select((
-                story_links::story_id,
-                story_links::url,
-                story_links::title,
-                sources::id,
-                sources::slug,
-                sources::name,
-                sources::domain,
-            ))
-            .load(conn)?;
+    let link_rows: Vec<LinkRow> = story_links::table
+        .inner_join(sources::table)
+        .filter(story_links::story_id.eq_any(ids))
+        .order((story_links::story_id, story_links::position))
+        .select((
+            story_links::story_id,
+            story_links::url,
+            story_links::title,
+            sources::id,
+            sources::slug,
+            sources::name,
+            sources::domain,
+        ))
+        .load(conn)?;
     for (story_id, url, title, id, slug, name, domain) in link_rows {
         link_map.entry(story_id).or_default().push(StoryLink {
             url,
@@ -223,6 +231,7 @@ pub fn load_whole(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
                 related_url: r.related_url,
                 created_at: r.created_at.and_utc(),
                 updated_at: r.updated_at.and_utc(),
+                highlight: None,
             }
         })
         .collect())
@@ -295,6 +304,7 @@ pub fn insert(conn: &mut DbConn, s: &NewStory) -> QueryResult<i64> {
         .select(stories::id)
         .first(conn)?;
     insert_parts(conn, id, s)?;
+    super::changes::record(conn, id)?;
     Ok(id)
 }
 

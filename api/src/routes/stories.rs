@@ -1,13 +1,18 @@
 //! `GET /api/v1/stories` and `GET /api/v1/stories/{id_or_slug}`.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use peoples_stories_shared::{FieldError, ListStoriesQuery, Problem, Story, StoryPage};
+use std::collections::{BTreeMap, HashMap};
+
+use peoples_stories_shared::{
+    Facet, FieldError, ListStoriesQuery, Problem, SortOrder, Story, StoryPage,
+};
 use utoipa::IntoParams;
 
 use crate::countries::Catalog;
 use crate::db::stories::{self, StoryFilter};
 use crate::db::{sources, taxonomy};
 use crate::error::{AppError, AppResult};
+use crate::search::{SearchRequest, SearchSort};
 use crate::state::AppState;
 
 /// The query parameters of `GET /api/v1/stories`, described for OpenAPI. Parsing happens in
@@ -16,6 +21,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListStoriesParams {
+    /// Keywords, at most 500 characters: every word must match (English stems and accents
+    /// folded: `trafficked` finds `trafficking`, `Turk` finds `Türk`); `"exact phrase"`;
+    /// `-excluded`; `OR` between alternatives. Results then carry `highlight`.
+    #[param(example = "\"universal jurisdiction\"")]
+    q: Option<String>,
     /// ISO alpha-2 code or a country's name or alias (`KH`, `Cambodia`, `Laos`, `Burma`);
     /// repeatable, any of them.
     #[param(example = "KH")]
@@ -33,7 +43,8 @@ pub struct ListStoriesParams {
     /// Stories dated on or before: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive.
     #[param(example = "2023-12")]
     to: Option<String>,
-    /// `newest` (default) or `oldest`. Undated stories count as the oldest.
+    /// `newest` (default without `q`), `oldest` or `relevance` (default with `q`, which it
+    /// needs). Undated stories count as the oldest.
     #[param(example = "newest")]
     sort: Option<String>,
     /// Page size, 1 to 100; default 20.
@@ -42,13 +53,13 @@ pub struct ListStoriesParams {
     /// How many matching stories to skip; default 0.
     #[param(minimum = 0, example = 0)]
     offset: Option<u64>,
+    /// Facets to count over all matches, comma-separated: `country`, `theme`, `source`, `year`.
+    #[param(example = "country,theme,year")]
+    facets: Option<String>,
 }
 
 /// Resolves the names in a parsed query to database ids, naming every unknown value.
-fn resolve_filter(
-    conn: &mut crate::db::DbConn,
-    q: &ListStoriesQuery,
-) -> AppResult<StoryFilter> {
+fn resolve_filter(conn: &mut crate::db::DbConn, q: &ListStoriesQuery) -> AppResult<StoryFilter> {
     let mut errors = Vec::new();
     let mut filter = StoryFilter {
         from_key: q.from.map(|d| d.first_day_key()),
@@ -65,7 +76,11 @@ fn resolve_filter(
                     "theme",
                     format!(
                         "unknown theme '{slug}': the themes are {}",
-                        themes.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join(", ")
+                        themes
+                            .iter()
+                            .map(|t| t.slug.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
             }
@@ -101,7 +116,9 @@ fn resolve_filter(
                 Some(r) => filter.source_ids.push(r.id),
                 None => errors.push(FieldError::new(
                     "source",
-                    format!("unknown source '{key}': use a source's id or slug from /api/v1/sources"),
+                    format!(
+                        "unknown source '{key}': use a source's id or slug from /api/v1/sources"
+                    ),
                 )),
             }
         }
@@ -125,7 +142,8 @@ fn page_url(q: &ListStoriesQuery, offset: u64) -> String {
     }
 }
 
-/// List published stories, newest first, filtered by country, theme, source and date.
+/// List and search published stories: keywords, country, theme, source and date filters,
+/// facet counts, newest first or by relevance.
 #[utoipa::path(
     tag = "stories",
     params(ListStoriesParams),
@@ -133,17 +151,85 @@ fn page_url(q: &ListStoriesQuery, offset: u64) -> String {
         (status = 200, description = "A page of stories", body = StoryPage),
         (status = 400, description = "A parameter is invalid or unknown; `errors` names it",
             body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The search index is still being built (only with `q` or `facets`)",
+            body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stories")]
 pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let q = ListStoriesQuery::parse(req.query_string()).map_err(AppError::invalid)?;
+    if let Some(text) = &q.q {
+        if !text.chars().any(char::is_alphanumeric) {
+            return Err(AppError::field(
+                "q",
+                format!(
+                    "'{text}' has no words to search for: use words, \"a phrase\", -excluded or OR"
+                ),
+            ));
+        }
+    }
+    let use_index = q.q.is_some() || !q.facets.is_empty();
+    if use_index && !state.search.is_ready() {
+        return Err(AppError::Unavailable(
+            "the search index is being built; try again in a minute".into(),
+        ));
+    }
     let pool = state.pool.clone();
+    let search = state.search.clone();
     let query = q.clone();
-    let (items, total) = web::block(move || -> AppResult<_> {
+    let (items, total, facets) = web::block(move || -> AppResult<_> {
         let mut conn = pool.get()?;
         let filter = resolve_filter(&mut conn, &query)?;
-        Ok(stories::list(&mut conn, &filter, query.sort, query.limit, query.offset)?)
+        if !use_index {
+            let (items, total) = stories::list(
+                &mut conn,
+                &filter,
+                query.effective_sort(),
+                query.limit,
+                query.offset,
+            )?;
+            return Ok((items, total, BTreeMap::new()));
+        }
+        let themes = taxonomy::theme_rows(&mut conn)?;
+        let request = SearchRequest {
+            q: query.q.clone(),
+            country_codes: filter.country_codes.clone(),
+            themes: themes
+                .iter()
+                .filter(|t| filter.theme_ids.contains(&t.id))
+                .map(|t| t.slug.clone())
+                .collect(),
+            source_ids: filter.source_ids.clone(),
+            from_key: filter.from_key,
+            to_key: filter.to_key,
+            sort: match query.effective_sort() {
+                SortOrder::Newest => SearchSort::Newest,
+                SortOrder::Oldest => SearchSort::Oldest,
+                SortOrder::Relevance => SearchSort::Relevance,
+            },
+            limit: query.limit as usize,
+            offset: query.offset as usize,
+            facets: query.facets.clone(),
+        };
+        let found = search.search(&request)?;
+        let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
+        let mut whole: HashMap<i64, Story> = stories::load_whole(&mut conn, &ids)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        // A story deleted since the index last caught up is left out rather than failing.
+        let items: Vec<Story> = found
+            .hits
+            .into_iter()
+            .filter_map(|h| {
+                whole.remove(&h.id).map(|mut s| {
+                    s.highlight = h.highlight;
+                    s
+                })
+            })
+            .collect();
+        let facets = label_facets(&mut conn, &themes, found.facets)?;
+        Ok((items, found.total as i64, facets))
     })
     .await??;
     let limit = q.limit as u64;
@@ -156,8 +242,57 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
         offset: q.offset,
         next,
         prev,
-        facets: Default::default(),
+        facets,
     }))
+}
+
+/// Gives facet values the labels people read: country and theme names, source names.
+fn label_facets(
+    conn: &mut crate::db::DbConn,
+    themes: &[taxonomy::ThemeRow],
+    raw: BTreeMap<String, Vec<(String, u64)>>,
+) -> AppResult<BTreeMap<String, Vec<Facet>>> {
+    let mut out = BTreeMap::new();
+    for (name, values) in raw {
+        let source_names: HashMap<String, String> = if name == "source" {
+            let keys: Vec<String> = values.iter().map(|(v, _)| v.clone()).collect();
+            sources::find_rows(conn, &keys)?
+                .into_iter()
+                .flatten()
+                .map(|r| (r.id.to_string(), r.name))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let facets = values
+            .into_iter()
+            .map(|(value, count)| {
+                let label = match name.as_str() {
+                    "country" => Catalog::get()
+                        .by_code(&value)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| value.clone()),
+                    "theme" => themes
+                        .iter()
+                        .find(|t| t.slug == value)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_else(|| value.clone()),
+                    "source" => source_names
+                        .get(&value)
+                        .cloned()
+                        .unwrap_or_else(|| value.clone()),
+                    _ => value.clone(),
+                };
+                Facet {
+                    value,
+                    label,
+                    count: count as i64,
+                }
+            })
+            .collect();
+        out.insert(name, facets);
+    }
+    Ok(out)
 }
 
 /// One published story, whole, by numeric id or slug.

@@ -1,7 +1,10 @@
 //! Themes, countries and sources.
 
-use actix_web::{get, web};
-use peoples_stories_shared::{Country, Problem, Source, Theme};
+use actix_web::{get, web, HttpRequest};
+use peoples_stories_shared::{Country, FieldError, Problem, Source, Theme};
+use utoipa::IntoParams;
+
+use crate::countries::fold;
 
 use crate::db::{sources, taxonomy};
 use crate::error::{AppError, AppResult};
@@ -15,26 +18,91 @@ use crate::state::AppState;
 #[get("/themes")]
 pub async fn list_themes(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Theme>>> {
     let pool = state.pool.clone();
-    let themes = web::block(move || -> AppResult<_> {
-        Ok(taxonomy::list_themes(&mut *pool.get()?)?)
-    })
-    .await??;
+    let themes =
+        web::block(move || -> AppResult<_> { Ok(taxonomy::list_themes(&mut *pool.get()?)?) })
+            .await??;
     Ok(web::Json(themes))
 }
 
-/// Every ISO 3166-1 country, by name, with its UN region, aliases and published story count.
+/// The query parameters of `GET /api/v1/countries`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListCountriesParams {
+    /// Type-ahead: countries whose name or an alias starts with (or contains) this text,
+    /// ignoring case and accents; names that start with it come first.
+    #[param(example = "cam")]
+    q: Option<String>,
+}
+
+/// Every ISO 3166-1 country, by name, with its UN region, aliases and published story count;
+/// with `q`, those matching it, for a country picker.
 #[utoipa::path(
     tag = "taxonomy",
-    responses((status = 200, description = "The countries", body = Vec<Country>))
+    params(ListCountriesParams),
+    responses(
+        (status = 200, description = "The countries", body = Vec<Country>),
+        (status = 400, description = "An unknown parameter",
+            body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/countries")]
-pub async fn list_countries(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Country>>> {
+pub async fn list_countries(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<web::Json<Vec<Country>>> {
+    let mut q: Option<String> = None;
+    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        match key.as_ref() {
+            "q" => q = Some(fold(&value)),
+            other => {
+                return Err(AppError::invalid(vec![FieldError::new(
+                    other,
+                    format!("unknown parameter '{other}': the only parameter is q"),
+                )]))
+            }
+        }
+    }
     let pool = state.pool.clone();
-    let countries = web::block(move || -> AppResult<_> {
-        Ok(taxonomy::list_countries(&mut *pool.get()?)?)
-    })
-    .await??;
-    Ok(web::Json(countries))
+    let countries =
+        web::block(move || -> AppResult<_> { Ok(taxonomy::list_countries(&mut *pool.get()?)?) })
+            .await??;
+    let Some(q) = q.filter(|q| !q.is_empty()) else {
+        return Ok(web::Json(countries));
+    };
+    // Rank: the name starts with it, an alias starts with it, a word starts with it, contains.
+    let rank = |c: &Country| -> Option<u8> {
+        let names = std::iter::once(&c.name)
+            .chain(c.aliases.iter())
+            .map(|n| fold(n));
+        let mut best: Option<u8> = None;
+        for (i, n) in names.enumerate() {
+            let r = if n.starts_with(&q) {
+                if i == 0 {
+                    0
+                } else {
+                    1
+                }
+            } else if n.split(' ').any(|w| w.starts_with(&q)) {
+                2
+            } else if n.contains(&q) {
+                3
+            } else {
+                continue;
+            };
+            best = Some(best.map_or(r, |b| b.min(r)));
+        }
+        if c.code.eq_ignore_ascii_case(&q) {
+            best = Some(0);
+        }
+        best
+    };
+    let mut matched: Vec<(u8, Country)> = countries
+        .into_iter()
+        .filter_map(|c| rank(&c).map(|r| (r, c)))
+        .collect();
+    matched.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    Ok(web::Json(matched.into_iter().map(|(_, c)| c).collect()))
 }
 
 /// Every source (publisher), by name, with its published story count.
@@ -45,8 +113,8 @@ pub async fn list_countries(state: web::Data<AppState>) -> AppResult<web::Json<V
 #[get("/sources")]
 pub async fn list_sources(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Source>>> {
     let pool = state.pool.clone();
-    let list = web::block(move || -> AppResult<_> { Ok(sources::list(&mut *pool.get()?)?) })
-        .await??;
+    let list =
+        web::block(move || -> AppResult<_> { Ok(sources::list(&mut *pool.get()?)?) }).await??;
     Ok(web::Json(list))
 }
 
@@ -68,10 +136,9 @@ pub async fn get_source(
     let key = path.into_inner();
     let pool = state.pool.clone();
     let lookup = key.clone();
-    let found = web::block(move || -> AppResult<_> {
-        Ok(sources::find(&mut *pool.get()?, &lookup)?)
-    })
-    .await??;
+    let found =
+        web::block(move || -> AppResult<_> { Ok(sources::find(&mut *pool.get()?, &lookup)?) })
+            .await??;
     found
         .map(web::Json)
         .ok_or_else(|| AppError::NotFound(format!("no source has the id or slug '{key}'")))

@@ -12,7 +12,7 @@ both_databases! {
             ("from=2023-13", "from", "month 13"),
             ("to=yesterday", "to", "YYYY-MM-DD"),
             ("from=2024&to=2023", "to", "before"),
-            ("sort=sideways", "sort", "'newest' or 'oldest'"),
+            ("sort=sideways", "sort", "'newest', 'oldest' or 'relevance'"),
             ("country=Atlantis", "country", "unknown country 'Atlantis'"),
             ("country=Cambodja", "country", "did you mean Cambodia"),
             ("theme=happiness", "theme", "justice, freedom, peace, democracy, well-being"),

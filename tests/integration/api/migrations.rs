@@ -14,10 +14,16 @@ fn up_down_up(backend: Backend) {
     let mut conn = pool.get().expect("conn");
     let applied = db::migrate(&mut conn).expect("up");
     assert!(!applied.is_empty());
-    assert!(db::migrate(&mut conn).expect("up again").is_empty(), "migrating twice is a no-op");
+    assert!(
+        db::migrate(&mut conn).expect("up again").is_empty(),
+        "migrating twice is a no-op"
+    );
     peoples_stories_api::seed::run(&mut conn).expect("seed");
     db::revert_all(&mut conn).expect("down");
-    assert!(conn.batch_execute("SELECT 1 FROM stories").is_err(), "tables are gone after down");
+    assert!(
+        conn.batch_execute("SELECT 1 FROM stories").is_err(),
+        "tables are gone after down"
+    );
     db::migrate(&mut conn).expect("up after down");
     assert_eq!(peoples_stories_api::seed::run(&mut conn).expect("seed"), 2);
 }

@@ -3,6 +3,7 @@
 mod errors;
 mod migrations;
 mod openapi;
+mod search;
 mod seed;
 mod stories;
 mod taxonomy;

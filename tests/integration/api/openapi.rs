@@ -28,12 +28,22 @@ async fn committed_openapi_matches_the_served_document() {
             assert!(op["operationId"].is_string(), "{method} {path}");
             assert!(op["tags"].is_array(), "{method} {path}");
             let responses = op["responses"].as_object().expect("responses");
-            assert!(responses.keys().any(|k| k.starts_with('2')), "{method} {path}");
+            assert!(
+                responses.keys().any(|k| k.starts_with('2')),
+                "{method} {path}"
+            );
         }
     }
-    for p in ["/api/v1/stories", "/api/v1/stories/{id_or_slug}", "/api/v1/themes",
-              "/api/v1/countries", "/api/v1/sources", "/api/v1/sources/{id_or_slug}",
-              "/healthz", "/readyz"] {
+    for p in [
+        "/api/v1/stories",
+        "/api/v1/stories/{id_or_slug}",
+        "/api/v1/themes",
+        "/api/v1/countries",
+        "/api/v1/sources",
+        "/api/v1/sources/{id_or_slug}",
+        "/healthz",
+        "/readyz",
+    ] {
         assert!(served["paths"].get(p).is_some(), "{p} is documented");
     }
 }
@@ -45,11 +55,23 @@ async fn api_docs_are_served_without_a_cdn() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.expect("html");
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "the docs page must not load anything from elsewhere");
-    for asset in ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-initializer.js"] {
+    assert!(
+        !html.contains("https://"),
+        "the docs page must not load anything from elsewhere"
+    );
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
         let res = app.get(&format!("/api/docs/{asset}")).await;
         assert_eq!(res.status(), 200, "{asset}");
     }
-    let init = app.get("/api/docs/swagger-initializer.js").await.text().await.expect("js");
+    let init = app
+        .get("/api/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .expect("js");
     assert!(init.contains("/api/openapi.json"));
 }

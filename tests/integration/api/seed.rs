@@ -15,15 +15,25 @@ fn original_paragraphs() -> Vec<String> {
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the seed page {} must be readable: {e}", path.display()));
     text.lines()
-        .map(|l| l.trim_matches(|c: char| c == '\u{a0}' || c.is_whitespace()).to_string())
+        .map(|l| {
+            l.trim_matches(|c: char| c == '\u{a0}' || c.is_whitespace())
+                .to_string()
+        })
         .filter(|l| !l.is_empty())
         .collect()
 }
 
 /// Every paragraph between two lines of the original page.
 fn paragraphs_between(all: &[String], first: &str, end: &str) -> Vec<String> {
-    let start = all.iter().position(|p| p.starts_with(first)).expect("start line");
-    let stop = start + all[start..].iter().position(|p| p.starts_with(end)).expect("end line");
+    let start = all
+        .iter()
+        .position(|p| p.starts_with(first))
+        .expect("start line");
+    let stop = start
+        + all[start..]
+            .iter()
+            .position(|p| p.starts_with(end))
+            .expect("end line");
     all[start..stop].to_vec()
 }
 

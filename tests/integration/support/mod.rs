@@ -9,6 +9,7 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use peoples_stories_api::app::{self, WebDist};
 use peoples_stories_api::db::{self, DatabaseUrl, Pool};
+use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::seed;
 use peoples_stories_api::state::AppState;
 
@@ -33,17 +34,21 @@ fn ci() -> bool {
 /// Whether PostgreSQL is reachable; under CI=true it must be.
 fn postgres_available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
-    *AVAILABLE.get_or_init(|| match diesel::PgConnection::establish(&postgres_admin_url()) {
-        Ok(_) => true,
-        Err(e) if ci() => panic!(
-            "CI=true but PostgreSQL is not reachable at {}: {e}",
-            db::redact(&postgres_admin_url())
-        ),
-        Err(e) => {
-            eprintln!("PostgreSQL tests skipped: {e} (set PS_TEST_POSTGRES_URL or start PostgreSQL)");
-            false
-        }
-    })
+    *AVAILABLE.get_or_init(
+        || match diesel::PgConnection::establish(&postgres_admin_url()) {
+            Ok(_) => true,
+            Err(e) if ci() => panic!(
+                "CI=true but PostgreSQL is not reachable at {}: {e}",
+                db::redact(&postgres_admin_url())
+            ),
+            Err(e) => {
+                eprintln!(
+                    "PostgreSQL tests skipped: {e} (set PS_TEST_POSTGRES_URL or start PostgreSQL)"
+                );
+                false
+            }
+        },
+    )
 }
 
 /// The repository root.
@@ -100,6 +105,15 @@ impl TestDb {
         }
     }
 
+    /// A handle on the same database that does not drop it.
+    pub fn share(&self) -> TestDb {
+        TestDb {
+            url: self.url.clone(),
+            _dir: None,
+            pg_name: None,
+        }
+    }
+
     pub fn pool(&self) -> Pool {
         db::connect_pool(&self.url, 4).expect("pool")
     }
@@ -115,7 +129,8 @@ impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = &self.pg_name {
             if let Ok(mut admin) = diesel::PgConnection::establish(&postgres_admin_url()) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -126,7 +141,9 @@ pub struct TestApp {
     pub base_url: String,
     pub client: reqwest::Client,
     pub pool: Pool,
+    pub search: std::sync::Arc<SearchIndex>,
     handle: actix_web::dev::ServerHandle,
+    _index_dir: tempfile::TempDir,
     // Dropped last: the server and pool must close before the database goes.
     _db: TestDb,
 }
@@ -142,6 +159,15 @@ impl TestApp {
     /// Starts the app, or None when PostgreSQL is not reachable outside CI.
     pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
         let db = TestDb::create(backend)?;
+        Some(Self::start(db).await)
+    }
+
+    /// Another node on an existing test database (which must outlive it).
+    pub async fn spawn_on(db: &TestDb) -> TestApp {
+        Self::start(db.share()).await
+    }
+
+    async fn start(db: TestDb) -> TestApp {
         let pool = db.pool();
         {
             let mut conn = pool.get().expect("conn");
@@ -152,20 +178,29 @@ impl TestApp {
         let port = listener.local_addr().expect("addr").port();
         let dist = repo_root().join("web/dist");
         let dist = dist.join("index.html").exists().then_some(dist);
+        let index_dir = tempfile::tempdir().expect("index dir");
+        let search = std::sync::Arc::new(SearchIndex::open(index_dir.path()).expect("index"));
+        search.catch_up(&pool).expect("index built");
+        search
+            .follow(pool.clone(), std::time::Duration::from_millis(200))
+            .expect("follower");
         let state = AppState {
             pool: pool.clone(),
             backend: db.url.backend,
+            search: search.clone(),
         };
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();
         actix_rt::spawn(server);
-        Some(TestApp {
+        TestApp {
             base_url: format!("http://127.0.0.1:{port}"),
             client: reqwest::Client::new(),
             pool,
+            search,
             handle,
+            _index_dir: index_dir,
             _db: db,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -173,7 +208,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     /// GET expecting 200 and JSON.
@@ -236,3 +275,52 @@ macro_rules! both_databases {
     };
 }
 pub(crate) use both_databases;
+
+/// Writes a published story straight to the database (as moderators will through the API),
+/// recording the change for the search index. Returns its id.
+pub fn insert_story(
+    pool: &Pool,
+    title: &str,
+    body: &str,
+    theme: &str,
+    countries: &[&str],
+    date: Option<&str>,
+) -> i64 {
+    use diesel::Connection;
+    use peoples_stories_api::db::{stories, taxonomy};
+    let mut conn = pool.get().expect("conn");
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        let theme_id = taxonomy::theme_rows(conn)?
+            .into_iter()
+            .find(|t| t.slug == theme)
+            .expect("theme")
+            .id;
+        let slug = stories::unique_slug(conn, title)?;
+        stories::insert(
+            conn,
+            &stories::NewStory {
+                slug,
+                title: title.to_string(),
+                theme_id,
+                byline: None,
+                date: date.map(|d| d.parse().expect("date")),
+                summary: None,
+                body: body.to_string(),
+                related_url: None,
+                status: stories::PUBLISHED,
+                updates: Vec::new(),
+                country_codes: countries.iter().map(|c| c.to_string()).collect(),
+                links: Vec::new(),
+                created_at: None,
+            },
+        )
+    })
+    .expect("insert story")
+}
+
+impl TestApp {
+    /// Brings this node's search index up to date now, rather than at the follower's next poll.
+    pub fn reindex_now(&self) {
+        self.search.catch_up(&self.pool).expect("catch up");
+    }
+}

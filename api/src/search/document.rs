@@ -1,0 +1,59 @@
+//! A story as a search document.
+
+use peoples_stories_shared::Story;
+use tantivy::TantivyDocument;
+
+use super::Fields;
+use crate::countries::Catalog;
+
+pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.id, s.id as u64);
+    doc.add_text(f.title, &s.title);
+    let mut body = String::new();
+    if let Some(summary) = &s.summary {
+        body.push_str(summary);
+        body.push_str("\n\n");
+    }
+    body.push_str(&s.body);
+    for u in &s.updates {
+        body.push_str("\n\n");
+        body.push_str(&u.body);
+    }
+    doc.add_text(f.body, &body);
+    if let Some(byline) = &s.byline {
+        doc.add_text(f.byline, byline);
+    }
+    for l in &s.links {
+        doc.add_text(f.sources, &l.source.name);
+        doc.add_text(f.sources, &l.source.domain);
+    }
+    let mut seen_sources = Vec::new();
+    for l in &s.links {
+        if !seen_sources.contains(&l.source.id) {
+            seen_sources.push(l.source.id);
+            doc.add_u64(f.source_id, l.source.id as u64);
+        }
+    }
+    for c in &s.countries {
+        doc.add_text(f.country, &c.code);
+        doc.add_text(f.countries, &c.code);
+        doc.add_text(f.countries, &c.name);
+        if let Some(entry) = Catalog::get().by_code(&c.code) {
+            for alias in &entry.aliases {
+                doc.add_text(f.countries, alias);
+            }
+        }
+    }
+    doc.add_text(f.theme, &s.theme);
+    match s.date {
+        Some(d) => {
+            doc.add_i64(f.date_start, d.first_day_key() as i64);
+            doc.add_i64(f.date_end, d.last_day_key() as i64);
+            doc.add_i64(f.sort_key, d.first_day_key() as i64);
+            doc.add_u64(f.year, d.get_year() as u64);
+        }
+        None => doc.add_i64(f.sort_key, 0),
+    }
+    doc
+}

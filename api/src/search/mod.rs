@@ -1,0 +1,163 @@
+//! The search index: tantivy on local disk beside the database, the same on both backends.
+//!
+//! The database stays the one source of truth; the index can always be rebuilt from it. Each
+//! `serve` process keeps its own index and follows the `story_changes` log (see `sync.rs`),
+//! so several API nodes on one PostgreSQL converge. Only this module speaks tantivy.
+
+mod document;
+mod query;
+mod sync;
+mod tokenizer;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
+
+pub use query::{SearchHit, SearchRequest, SearchResult, SearchSort};
+pub use sync::SyncState;
+
+/// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+const TOKENIZER: &str = "story_text";
+const WRITER_HEAP: usize = 64 * 1024 * 1024;
+
+/// The fields of a story document.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub byline: Field,
+    pub sources: Field,
+    pub countries: Field,
+    pub theme: Field,
+    pub country: Field,
+    pub source_id: Field,
+    pub date_start: Field,
+    pub date_end: Field,
+    pub sort_key: Field,
+    pub year: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let stored_text = text.clone().set_stored();
+    let num = NumericOptions::default().set_indexed().set_fast();
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", stored_text.clone()),
+        body: b.add_text_field("body", stored_text),
+        byline: b.add_text_field("byline", text.clone()),
+        sources: b.add_text_field("sources", text.clone()),
+        countries: b.add_text_field("countries", text),
+        theme: b.add_text_field("theme", STRING | FAST),
+        country: b.add_text_field("country", STRING | FAST),
+        source_id: b.add_u64_field("source_id", num.clone()),
+        date_start: b.add_i64_field("date_start", num.clone()),
+        date_end: b.add_i64_field("date_end", num.clone()),
+        sort_key: b.add_i64_field("sort_key", num.clone()),
+        year: b.add_u64_field("year", num),
+    };
+    (b.build(), fields)
+}
+
+/// Lower case, accents folded (`Türk` finds `Turk`), English stems (`trafficked` finds
+/// `trafficking`); other scripts pass the stemmer unchanged.
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer::ScriptTokenizer)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The index of one node, its writer, and how far it has followed the change log.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    dir: PathBuf,
+    state: Mutex<SyncState>,
+    ready: AtomicBool,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when absent. An index of another schema version
+    /// is wiped: it will be rebuilt from the database.
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let existing = Index::open_in_dir(dir).ok();
+        let (index, state) = match existing {
+            Some(index) => {
+                let state = SyncState::from_payload(index.load_metas()?.payload.as_deref());
+                match state {
+                    Some(s) if s.schema_version == SCHEMA_VERSION => (index, s),
+                    _ => {
+                        drop(index);
+                        wipe(dir)?;
+                        (Index::create_in_dir(dir, schema)?, SyncState::empty())
+                    }
+                }
+            }
+            None => {
+                wipe(dir)?;
+                (Index::create_in_dir(dir, schema)?, SyncState::empty())
+            }
+        };
+        index.tokenizers().register(TOKENIZER, analyzer());
+        let writer = index.writer(WRITER_HEAP)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            dir: dir.to_path_buf(),
+            state: Mutex::new(state),
+            ready: AtomicBool::new(false),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the index has caught up with the database at least once since it opened.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// How many stories the index holds.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+fn wipe(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)?;
+        } else {
+            std::fs::remove_file(path)?;
+        }
+    }
+    Ok(())
+}

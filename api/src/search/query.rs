@@ -1,0 +1,323 @@
+//! Keyword search with filters, sorting, highlights and facet counts.
+
+use std::collections::BTreeMap;
+
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::{AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::SearchIndex;
+
+const SNIPPET_CHARS: usize = 240;
+
+/// The order of search results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchSort {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// A search: keywords and/or filters, a page, and the facets to count.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: Option<String>,
+    pub country_codes: Vec<String>,
+    pub themes: Vec<String>,
+    pub source_ids: Vec<i64>,
+    pub from_key: Option<i32>,
+    pub to_key: Option<i32>,
+    pub sort: SearchSort,
+    pub limit: usize,
+    pub offset: usize,
+    /// Among `country`, `theme`, `source`, `year`.
+    pub facets: Vec<String>,
+}
+
+/// One matching story.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub id: i64,
+    /// The best passage, HTML-escaped, with matches in `<mark>`; only with keywords.
+    pub highlight: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResult {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    /// Facet name → (value, count), most frequent first.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// Splits a query into words, keeping quoted phrases whole.
+fn words(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in q.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c.is_whitespace() && !quoted {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(c);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+impl SearchIndex {
+    fn parser(&self, conjunction: bool) -> QueryParser {
+        let f = &self.fields;
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.body, f.byline, f.sources, f.countries],
+        );
+        if conjunction {
+            parser.set_conjunction_by_default();
+        }
+        parser.set_field_boost(f.title, 3.0);
+        parser.set_field_boost(f.byline, 1.5);
+        parser.set_field_boost(f.countries, 1.5);
+        parser
+    }
+
+    /// Reads people's query syntax: all words must match, `"exact phrase"`, `-excluded`, `OR`.
+    /// Malformed syntax is read leniently rather than refused. A query of exclusions alone
+    /// matches everything but them.
+    fn text_query(&self, q: &str) -> Box<dyn Query> {
+        let ws = words(q);
+        let all_negative = !ws.is_empty() && ws.iter().all(|w| w.starts_with('-') && w.len() > 1);
+        if all_negative {
+            let positive: Vec<&str> = ws.iter().map(|w| &w[1..]).collect();
+            let (excluded, _) = self.parser(false).parse_query_lenient(&positive.join(" "));
+            return Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, excluded),
+            ]));
+        }
+        let (query, _errors) = self.parser(true).parse_query_lenient(q);
+        query
+    }
+
+    fn any_of_terms(terms: Vec<Term>) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .map(|t| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filters(&self, r: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !r.country_codes.is_empty() {
+            let terms = r
+                .country_codes
+                .iter()
+                .map(|c| Term::from_field_text(f.country, c));
+            clauses.push((Occur::Must, Self::any_of_terms(terms.collect())));
+        }
+        if !r.themes.is_empty() {
+            let terms = r.themes.iter().map(|t| Term::from_field_text(f.theme, t));
+            clauses.push((Occur::Must, Self::any_of_terms(terms.collect())));
+        }
+        if !r.source_ids.is_empty() {
+            let terms = r
+                .source_ids
+                .iter()
+                .map(|s| Term::from_field_u64(f.source_id, *s as u64));
+            clauses.push((Occur::Must, Self::any_of_terms(terms.collect())));
+        }
+        if let Some(from) = r.from_key {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_end, from as i64)),
+                    std::ops::Bound::Unbounded,
+                )),
+            ));
+        }
+        if let Some(to) = r.to_key {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Unbounded,
+                    std::ops::Bound::Included(Term::from_field_i64(f.date_start, to as i64)),
+                )),
+            ));
+        }
+        clauses
+    }
+
+    /// Runs a search against the index as of its last commit.
+    pub fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResult> {
+        let searcher = self.reader.searcher();
+        let text = r.q.as_deref().map(|q| self.text_query(q));
+        let mut clauses = self.filters(r);
+        match &text {
+            Some(t) => clauses.push((Occur::Must, t.box_clone())),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
+        let (addresses, total): (Vec<DocAddress>, usize) = match r.sort {
+            SearchSort::Relevance => {
+                let (docs, n) = searcher.search(&query, &(top, Count))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n)
+            }
+            SearchSort::Newest | SearchSort::Oldest => {
+                let order = if r.sort == SearchSort::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let collector = top.order_by_fast_field::<i64>("sort_key", order);
+                let (docs, n) = searcher.search(&query, &(collector, Count))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n)
+            }
+        };
+        let hits = self.hits(&searcher, &addresses, text.as_deref())?;
+        let facets = if r.facets.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.facets(&searcher, &query, &r.facets)?
+        };
+        Ok(SearchResult {
+            hits,
+            total: total as u64,
+            facets,
+        })
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        addresses: &[DocAddress],
+        text: Option<&dyn Query>,
+    ) -> anyhow::Result<Vec<SearchHit>> {
+        let f = &self.fields;
+        let generators = match text {
+            Some(q) => {
+                let mut body = SnippetGenerator::create(searcher, q, f.body)?;
+                body.set_max_num_chars(SNIPPET_CHARS);
+                let mut title = SnippetGenerator::create(searcher, q, f.title)?;
+                title.set_max_num_chars(SNIPPET_CHARS);
+                Some((body, title))
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(*address)?;
+            let id = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_u64())
+                .ok_or_else(|| anyhow::anyhow!("indexed story without an id"))?;
+            let highlight = generators.as_ref().map(|(body, title)| {
+                let mut snippet = body.snippet_from_doc(&doc);
+                if snippet.highlighted().is_empty() {
+                    let t = title.snippet_from_doc(&doc);
+                    if !t.highlighted().is_empty() {
+                        snippet = t;
+                    }
+                }
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                if snippet.is_empty() {
+                    // Nothing to mark (a query of exclusions): the start of the body, escaped.
+                    let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
+                    let start: String = text.chars().take(SNIPPET_CHARS).collect();
+                    html_escape(&start)
+                } else {
+                    snippet.to_html()
+                }
+            });
+            hits.push(SearchHit {
+                id: id as i64,
+                highlight,
+            });
+        }
+        Ok(hits)
+    }
+
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        names: &[String],
+    ) -> anyhow::Result<BTreeMap<String, Vec<(String, u64)>>> {
+        let mut req = serde_json::Map::new();
+        for name in names {
+            let (field, size) = match name.as_str() {
+                "country" => ("country", 300),
+                "theme" => ("theme", 10),
+                "source" => ("source_id", 100),
+                "year" => ("year", 200),
+                other => anyhow::bail!("unknown facet {other}"),
+            };
+            req.insert(
+                name.clone(),
+                serde_json::json!({ "terms": { "field": field, "size": size } }),
+            );
+        }
+        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(req))?;
+        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
+        let result = searcher.search(query, &collector)?;
+        let json = serde_json::to_value(result)?;
+        let mut out = BTreeMap::new();
+        for name in names {
+            let buckets = json[name]["buckets"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let mut values: Vec<(String, u64)> = buckets
+                .iter()
+                .filter_map(|b| {
+                    let key = match &b["key"] {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Number(n) => n
+                            .as_f64()
+                            .map(|f| format!("{}", f as i64))
+                            .unwrap_or_else(|| n.to_string()),
+                        _ => return None,
+                    };
+                    Some((key, b["doc_count"].as_u64()?))
+                })
+                .collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            out.insert(name.clone(), values);
+        }
+        Ok(out)
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,243 @@
+//! Keyword search through the tantivy index, on both databases.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use peoples_stories_shared::{Country, StoryPage};
+
+use super::seed::{SCAM_SLUG, TREATY_SLUG};
+use crate::support::{both_databases, insert_story, Backend, TestApp, TestDb};
+
+fn slugs(page: &StoryPage) -> Vec<&str> {
+    page.items.iter().map(|s| s.slug.as_str()).collect()
+}
+
+async fn search(app: &TestApp, query: &str) -> StoryPage {
+    app.get_json(&format!("/api/v1/stories?{query}")).await
+}
+
+both_databases! {
+    async fn finds_words_phrases_stems_accents_and_exclusions(app) {
+        for (q, expected) in [
+            ("q=scam&country=KH", vec![SCAM_SLUG]),
+            ("q=scam&country=Cambodia", vec![SCAM_SLUG]),
+            ("q=scam&country=SI", vec![]),
+            ("q=%22universal+jurisdiction%22", vec![TREATY_SLUG]),
+            ("q=%22universal+jurisdiction", vec![TREATY_SLUG]),
+            ("q=%22online+scammers%22", vec![SCAM_SLUG]),
+            ("q=%22scammers+online%22", vec![]),
+            ("q=trafficked", vec![SCAM_SLUG]),
+            ("q=Turk", vec![SCAM_SLUG]),
+            ("q=t%C3%BCrk", vec![SCAM_SLUG]),
+            ("q=scam+genocide", vec![]),
+            ("q=scam+OR+genocide&sort=newest", vec![SCAM_SLUG, TREATY_SLUG]),
+            ("q=-scam", vec![TREATY_SLUG]),
+            ("q=justice+-scam", vec![TREATY_SLUG]),
+            ("q=justice&theme=justice&sort=oldest", vec![TREATY_SLUG, SCAM_SLUG]),
+            ("q=justice&from=2023-06", vec![SCAM_SLUG]),
+            ("q=justice&to=2023-05", vec![TREATY_SLUG]),
+            ("q=justice&source=amnesty", vec![TREATY_SLUG]),
+            ("q=Burma", vec![SCAM_SLUG]),
+            ("q=Amnesty+International", vec![TREATY_SLUG]),
+        ] {
+            let page = search(&app, q).await;
+            assert_eq!(slugs(&page), expected, "{q}");
+            assert_eq!(page.total, expected.len() as i64, "{q}");
+        }
+    }
+
+    async fn finds_text_in_every_script(app) {
+        let cases = [
+            ("حقوق الإنسان في المنطقة", "الإنسان"),
+            ("Права человека нарушаются", "человека"),
+            ("人权观察发布报告", "观察"),
+            ("สิทธิมนุษยชนในประเทศไทย", "มนุษยชน"),
+        ];
+        for (i, (body, _)) in cases.iter().enumerate() {
+            insert_story(&app.pool, &format!("Script story {i}"), body, "freedom", &[], Some("2024"));
+        }
+        app.reindex_now();
+        for (i, (_, query)) in cases.iter().enumerate() {
+            let page = search(&app, &format!("q={}", url_encode(query))).await;
+            assert_eq!(slugs(&page), [format!("script-story-{i}")], "{query}");
+            let mark = page.items[0].highlight.clone().unwrap_or_default();
+            assert!(mark.contains("<mark>"), "{query}: {mark}");
+        }
+    }
+
+    async fn title_matches_outrank_body_matches(app) {
+        insert_story(&app.pool, "Notes from a hearing", "The xylophone evidence was heard.", "justice", &[], Some("2024-01-01"));
+        insert_story(&app.pool, "Xylophone makers detained", "Workshops were closed.", "freedom", &[], Some("2020"));
+        app.reindex_now();
+        let page = search(&app, "q=xylophone").await;
+        assert_eq!(slugs(&page), ["xylophone-makers-detained", "notes-from-a-hearing"]);
+        let newest = search(&app, "q=xylophone&sort=newest").await;
+        assert_eq!(slugs(&newest), ["notes-from-a-hearing", "xylophone-makers-detained"]);
+    }
+
+    async fn highlights_escape_everything_but_marks(app) {
+        insert_story(
+            &app.pool,
+            "Escaping test",
+            "Before <script>alert('x')</script> & the quokka \"report\" after.",
+            "peace",
+            &[],
+            None,
+        );
+        app.reindex_now();
+        let page = search(&app, "q=quokka").await;
+        let h = page.items[0].highlight.clone().expect("highlight");
+        assert!(h.contains("<mark>quokka</mark>"), "{h}");
+        assert!(h.contains("&lt;script&gt;"), "{h}");
+        assert!(!h.contains("<script>"), "{h}");
+        assert!(!h.replace("<mark>", "").replace("</mark>", "").contains('<'), "{h}");
+        // Without keywords there is no highlight.
+        let plain = search(&app, "country=KH").await;
+        assert_eq!(plain.items[0].highlight, None);
+    }
+
+    async fn facet_counts_equal_filtered_totals(app) {
+        for i in 0..12 {
+            let countries: &[&str] = match i % 3 { 0 => &["KH"], 1 => &["KH", "TH"], _ => &["FR"] };
+            let theme = ["justice", "freedom", "peace"][i % 3];
+            insert_story(&app.pool, &format!("Detention report {i}"), "Arbitrary detention of workers.", theme, countries, Some(&format!("{}", 2015 + i % 4)));
+        }
+        app.reindex_now();
+        let page = search(&app, "q=detention&facets=country,theme,year,source").await;
+        assert_eq!(page.total, 12 + 1, "the treaty story mentions detention too? {:?}", slugs(&page));
+        for (name, param) in [("country", "country"), ("theme", "theme"), ("year", "from")] {
+            let facet = &page.facets[name];
+            assert!(!facet.is_empty(), "{name}");
+            for w in facet.windows(2) {
+                assert!(w[0].count >= w[1].count, "{name} is sorted by count");
+            }
+            for v in facet {
+                let filter = if name == "year" {
+                    format!("from={0}&to={0}", v.value)
+                } else {
+                    format!("{param}={}", v.value)
+                };
+                let filtered = search(&app, &format!("q=detention&{filter}&limit=1")).await;
+                assert_eq!(filtered.total, v.count, "{name}={} ({})", v.value, v.label);
+            }
+        }
+        let kh = page.facets["country"].iter().find(|f| f.value == "KH").expect("KH");
+        assert_eq!((kh.label.as_str(), kh.count), ("Cambodia", 9));
+        assert_eq!(page.facets["theme"].iter().find(|f| f.value == "justice").map(|f| f.label.as_str()), Some("Justice"));
+    }
+
+    async fn pages_never_repeat_or_skip(app) {
+        for i in 0..47 {
+            insert_story(&app.pool, &format!("Refugee story {i}"), "Refugees crossed the border.", "peace", &["TR"], Some(&format!("20{:02}", i % 20)));
+        }
+        app.reindex_now();
+        for sort in ["relevance", "newest", "oldest"] {
+            let mut seen = HashSet::new();
+            let mut url = format!("/api/v1/stories?q=refugees&limit=10&sort={sort}");
+            let mut pages = 0;
+            loop {
+                let page: StoryPage = app.get_json(&url).await;
+                assert_eq!(page.total, 47);
+                for s in &page.items {
+                    assert!(seen.insert(s.id), "{sort}: {} repeated", s.slug);
+                }
+                pages += 1;
+                match page.next { Some(next) => url = next, None => break }
+            }
+            assert_eq!((pages, seen.len()), (5, 47), "{sort}");
+        }
+    }
+
+    async fn malformed_queries_get_a_reading_or_a_400(app) {
+        for q in ["(((", "-", "%22%22", "!!!"] {
+            let p = app.get_problem(&format!("/api/v1/stories?q={q}"), 400).await;
+            assert_eq!(p.errors[0].field, "q", "{q}");
+        }
+        let long = "a".repeat(2000);
+        let p = app.get_problem(&format!("/api/v1/stories?q={long}"), 400).await;
+        assert!(p.errors[0].message.contains("500"), "{}", p.errors[0].message);
+        for q in ["scam)", "(scam", "scam+AND", "OR+scam", "scam+-", "title:scam", "scam*", "%5Bscam+TO%5D", "scam~2", "+scam"] {
+            let res = app.get(&format!("/api/v1/stories?q={q}")).await;
+            assert!(res.status() == 200 || res.status() == 400, "{q}: {}", res.status());
+        }
+        let p = app.get_problem("/api/v1/stories?sort=relevance", 400).await;
+        assert_eq!(p.errors[0].field, "sort");
+        let p = app.get_problem("/api/v1/stories?facets=colour", 400).await;
+        assert_eq!(p.errors[0].field, "facets");
+    }
+
+    async fn country_type_ahead_matches_names_and_aliases(app) {
+        let names = |list: Vec<Country>| list.into_iter().map(|c| c.code).collect::<Vec<_>>();
+        let cam: Vec<Country> = app.get_json("/api/v1/countries?q=cam").await;
+        assert_eq!(names(cam)[..2], ["KH", "CM"]);
+        let burma: Vec<Country> = app.get_json("/api/v1/countries?q=burm").await;
+        assert_eq!(names(burma), ["MM"]);
+        let ivory: Vec<Country> = app.get_json("/api/v1/countries?q=ivory").await;
+        assert_eq!(names(ivory), ["CI"]);
+        let cote: Vec<Country> = app.get_json("/api/v1/countries?q=c%C3%B4te").await;
+        assert_eq!(names(cote), ["CI"]);
+        let p = app.get_problem("/api/v1/countries?name=cam", 400).await;
+        assert_eq!(p.errors[0].field, "name");
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Two API nodes on one PostgreSQL, each with its own index: a story written through one is
+/// found through the other within two seconds.
+#[actix_rt::test]
+async fn two_nodes_on_one_postgres_converge() {
+    let Some(db) = TestDb::create(Backend::Postgres) else {
+        eprintln!("skipped: PostgreSQL not available");
+        return;
+    };
+    let a = TestApp::spawn_on(&db).await;
+    let b = TestApp::spawn_on(&db).await;
+    insert_story(
+        &a.pool,
+        "Pangolin traffickers convicted",
+        "A court ruled.",
+        "justice",
+        &["VN"],
+        Some("2024-03"),
+    );
+    let started = Instant::now();
+    loop {
+        let page: StoryPage = b.get_json("/api/v1/stories?q=pangolin").await;
+        if page.total == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "node b did not see the story in 2 s"
+        );
+        actix_rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A node started on an empty index directory rebuilds it from the database and answers.
+#[actix_rt::test]
+async fn a_node_with_an_empty_index_rebuilds_it() {
+    let db = TestDb::create(Backend::Sqlite).expect("sqlite");
+    let seeded = TestApp::spawn_on(&db).await;
+    insert_story(
+        &seeded.pool,
+        "Kestrel reserve flooded",
+        "Villagers displaced.",
+        "well-being",
+        &["KE"],
+        None,
+    );
+    drop(seeded);
+    let dir = tempfile::tempdir().expect("dir");
+    let index = peoples_stories_api::search::SearchIndex::open(dir.path()).expect("open");
+    assert!(!index.is_ready());
+    index.catch_up(&db.pool()).expect("rebuild");
+    assert!(index.is_ready());
+    assert_eq!(index.num_docs(), 3);
+    let fresh = TestApp::spawn_on(&db).await;
+    let page: StoryPage = fresh.get_json("/api/v1/stories?q=kestrel").await;
+    assert_eq!(page.total, 1);
+}
