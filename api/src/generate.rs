@@ -480,7 +480,7 @@ impl Generator {
             let count = self.rng.random_range(1..=3);
             for position in 0..count {
                 let update_date = self.update_date(date, position)?;
-                let (y, m, d) = parts(update_date);
+                let (y, m, d) = crate::db::stories::date_parts(update_date);
                 let sentences = self.rng.random_range(1..=3);
                 let mut body = String::new();
                 for _ in 0..sentences {
@@ -512,7 +512,7 @@ impl Generator {
         }
 
         let created_at = self.created_at(date, year)?;
-        let (date_year, date_month, date_day) = parts(date);
+        let (date_year, date_month, date_day) = crate::db::stories::date_parts(date);
         chunk.stories.push(GenStory {
             id,
             slug,
@@ -539,7 +539,9 @@ impl Generator {
     fn date(&mut self) -> anyhow::Result<Option<PartialDate>> {
         let year = FIRST_YEAR + self.year_pick.pick(&mut self.rng) as i32;
         let month = self.rng.random_range(1..=12u32);
-        let day = self.rng.random_range(1..=days_in(year, month));
+        let day = self
+            .rng
+            .random_range(1..=peoples_stories_shared::date::days_in_month(year, month));
         let roll = self.rng.random_range(0..100);
         let date = match roll {
             0..=3 => None,
@@ -562,7 +564,9 @@ impl Generator {
         };
         let year = (story.get_year() + position + self.rng.random_range(0..2)).min(LAST_YEAR);
         let month = self.rng.random_range(1..=12u32);
-        let day = self.rng.random_range(1..=days_in(year, month));
+        let day = self
+            .rng
+            .random_range(1..=peoples_stories_shared::date::days_in_month(year, month));
         let date = if self.rng.random_bool(0.7) {
             PartialDate::day(year, month, day)
         } else {
@@ -582,8 +586,12 @@ impl Generator {
             Some(date) => (
                 date.get_year(),
                 date.get_month().unwrap_or(12),
-                date.get_day()
-                    .unwrap_or_else(|| days_in(date.get_year(), date.get_month().unwrap_or(12))),
+                date.get_day().unwrap_or_else(|| {
+                    peoples_stories_shared::date::days_in_month(
+                        date.get_year(),
+                        date.get_month().unwrap_or(12),
+                    )
+                }),
             ),
             None => (year, self.rng.random_range(1..=12), 1),
         };
@@ -702,26 +710,6 @@ impl Generator {
         }
         out.push_str(rest);
         out
-    }
-}
-
-fn parts(d: Option<PartialDate>) -> (Option<i32>, Option<i32>, Option<i32>) {
-    match d {
-        Some(d) => (
-            Some(d.get_year()),
-            d.get_month().map(|m| m as i32),
-            d.get_day().map(|d| d as i32),
-        ),
-        None => (None, None, None),
-    }
-}
-
-fn days_in(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
     }
 }
 
@@ -1113,20 +1101,7 @@ const SECTIONS: &[&str] = &[
 
 const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const MONTHS: &[&str] = &peoples_stories_shared::date::MONTHS_LONG;
 
 #[cfg(test)]
 mod tests {

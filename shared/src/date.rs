@@ -48,7 +48,8 @@ const MONTHS_SHORT: [&str; 12] = [
     "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
     "Dec.",
 ];
-const MONTHS_LONG: [&str; 12] = [
+/// Month names, January first.
+pub const MONTHS_LONG: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -75,7 +76,8 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// How many days a month has in a year.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

@@ -263,7 +263,8 @@ pub struct NewStory {
     pub created_at: Option<NaiveDateTime>,
 }
 
-fn date_parts(d: Option<PartialDate>) -> (Option<i32>, Option<i32>, Option<i32>) {
+/// A date's stored parts: (year, month, day).
+pub fn date_parts(d: Option<PartialDate>) -> (Option<i32>, Option<i32>, Option<i32>) {
     match d {
         Some(d) => (
             Some(d.get_year()),
