@@ -87,15 +87,25 @@ fn filtered(f: &StoryFilter) -> BoxedStories<'_> {
     q
 }
 
-/// One page of stories, whole, and how many match in all.
+/// How many stories match a filter. A full count walks every matching index entry, which
+/// grows with the archive: callers with an exact total from elsewhere pass it to `list`.
+pub fn count(conn: &mut DbConn, f: &StoryFilter) -> QueryResult<i64> {
+    filtered(f).count().get_result(conn)
+}
+
+/// One page of stories, whole, and how many match in all (`known_total`, or counted here).
 pub fn list(
     conn: &mut DbConn,
     f: &StoryFilter,
     sort: SortOrder,
     limit: u32,
     offset: u64,
+    known_total: Option<i64>,
 ) -> QueryResult<(Vec<Story>, i64)> {
-    let total: i64 = filtered(f).count().get_result(conn)?;
+    let total: i64 = match known_total {
+        Some(t) => t,
+        None => count(conn, f)?,
+    };
     if total == 0 || offset >= total as u64 {
         return Ok((Vec::new(), total));
     }

@@ -10,7 +10,7 @@ use utoipa::IntoParams;
 
 use crate::countries::Catalog;
 use crate::db::stories::{self, StoryFilter};
-use crate::db::{sources, taxonomy};
+use crate::db::{changes, sources, taxonomy};
 use crate::error::{AppError, AppResult};
 use crate::search::{SearchRequest, SearchSort};
 use crate::state::AppState;
@@ -180,16 +180,6 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
     let (items, total, facets) = web::block(move || -> AppResult<_> {
         let mut conn = pool.get()?;
         let filter = resolve_filter(&mut conn, &query)?;
-        if !use_index {
-            let (items, total) = stories::list(
-                &mut conn,
-                &filter,
-                query.effective_sort(),
-                query.limit,
-                query.offset,
-            )?;
-            return Ok((items, total, BTreeMap::new()));
-        }
         let themes = taxonomy::theme_rows(&mut conn)?;
         let request = SearchRequest {
             q: query.q.clone(),
@@ -211,6 +201,25 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
             offset: query.offset as usize,
             facets: query.facets.clone(),
         };
+        if !use_index {
+            // Counting in the database walks every match; the index counts in a millisecond,
+            // and its count is exact when it has applied every change the database holds.
+            let known_total = match search.exact_seq() {
+                Some(seq) if seq == changes::latest(&mut conn)? => {
+                    Some(search.count(&request)? as i64)
+                }
+                _ => None,
+            };
+            let (items, total) = stories::list(
+                &mut conn,
+                &filter,
+                query.effective_sort(),
+                query.limit,
+                query.offset,
+                known_total,
+            )?;
+            return Ok((items, total, BTreeMap::new()));
+        }
         let found = search.search(&request)?;
         let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
         let mut whole: HashMap<i64, Story> = stories::load_whole(&mut conn, &ids)?

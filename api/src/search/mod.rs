@@ -144,6 +144,16 @@ impl SearchIndex {
         self.ready.load(Ordering::Acquire)
     }
 
+    /// The change-log number the index reflects exactly: every change up to it applied and
+    /// none missing. None while building, while a gap is pending, or while busy.
+    pub fn exact_seq(&self) -> Option<i64> {
+        if !self.is_ready() {
+            return None;
+        }
+        let state = self.state.try_lock().ok()?;
+        (state.built && state.gaps.is_empty()).then_some(state.seq)
+    }
+
     /// How many stories the index holds.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -166,6 +166,17 @@ impl SearchIndex {
         clauses
     }
 
+    /// How many stories match, as of the index's last commit.
+    pub fn count(&self, r: &SearchRequest) -> anyhow::Result<u64> {
+        let searcher = self.reader.searcher();
+        let mut clauses = self.filters(r);
+        match r.q.as_deref() {
+            Some(q) => clauses.push((Occur::Must, self.text_query(q))),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
+        Ok(searcher.search(&BooleanQuery::new(clauses), &Count)? as u64)
+    }
+
     /// Runs a search against the index as of its last commit.
     pub fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResult> {
         let searcher = self.reader.searcher();

@@ -89,3 +89,53 @@ both_databases! {
         assert_eq!(slugs(&page), [TREATY_SLUG]);
     }
 }
+
+both_databases! {
+    async fn totals_stay_exact_while_the_index_catches_up(app) {
+        crate::support::insert_story(&app.pool, "A fresh story", "Just written.", "peace", &["KH"], Some("2025"));
+        // Whether or not the index has seen it yet, the total counts it.
+        let page: StoryPage = app.get_json("/api/v1/stories").await;
+        assert_eq!((page.total, page.items.len()), (3, 3));
+        let kh: StoryPage = app.get_json("/api/v1/stories?country=KH").await;
+        assert_eq!(kh.total, 2);
+    }
+
+    async fn index_totals_equal_database_counts(app) {
+        use peoples_stories_api::db::{changes, stories as db_stories};
+        {
+            let mut conn = app.pool.get().expect("conn");
+            peoples_stories_api::generate::run(&mut conn, 300, 7).expect("generate");
+            changes::record_rebuild(&mut conn).expect("rebuild request");
+        }
+        app.reindex_now();
+        // In step with the database, so lists take their totals from the index.
+        let latest = changes::latest(&mut app.pool.get().expect("conn")).expect("latest");
+        assert_eq!(app.search.exact_seq(), Some(latest));
+        let themes: Vec<peoples_stories_shared::Theme> = app.get_json("/api/v1/themes").await;
+        let sources: Vec<peoples_stories_shared::Source> = app.get_json("/api/v1/sources").await;
+        let mut queries = vec![String::new(), "from=2010&to=2015".to_string(), "to=2001".to_string()];
+        queries.extend(themes.iter().map(|t| format!("theme={}", t.slug)));
+        queries.extend(sources.iter().take(5).map(|s| format!("source={}", s.slug)));
+        queries.extend(["country=KH", "country=US&theme=justice", "country=FR&country=DE&from=2020"].map(String::from));
+        for q in queries {
+            let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}&limit=1")).await;
+            // The same filter counted by the database.
+            let parsed = peoples_stories_shared::ListStoriesQuery::parse(&q).expect("query");
+            let mut filter = db_stories::StoryFilter {
+                from_key: parsed.from.map(|d| d.first_day_key()),
+                to_key: parsed.to.map(|d| d.last_day_key()),
+                country_codes: parsed.country.clone(),
+                ..Default::default()
+            };
+            filter.theme_ids = themes
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| parsed.theme.contains(&t.slug))
+                .map(|(i, _)| i as i64 + 1)
+                .collect();
+            filter.source_ids = sources.iter().filter(|s| parsed.source.contains(&s.slug)).map(|s| s.id).collect();
+            let counted = db_stories::count(&mut app.pool.get().expect("conn"), &filter).expect("count");
+            assert_eq!(page.total, counted, "{q}");
+        }
+    }
+}
