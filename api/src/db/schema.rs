@@ -77,6 +77,10 @@ diesel::table! {
         story_id -> BigInt,
         country_code -> Text,
         position -> Integer,
+        /// Copies of the story's columns, kept equal by triggers (migration 000003).
+        theme_id -> BigInt,
+        status -> Text,
+        sort_key -> Integer,
     }
 }
 

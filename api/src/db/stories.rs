@@ -109,6 +109,9 @@ pub fn list(
     if total == 0 || offset >= total as u64 {
         return Ok((Vec::new(), total));
     }
+    if let Some(ids) = one_country_page(conn, f, sort, limit, offset)? {
+        return Ok((whole_in_order(conn, &ids)?, total));
+    }
     // Page through ids alone, which the (status, sort_key, id) indexes cover, then fetch the
     // page's rows: deep offsets then skip index entries, not whole rows.
     let q = filtered(f).select(stories::id);
@@ -120,10 +123,59 @@ pub fn list(
         SortOrder::Oldest => q.order((stories::sort_key.asc(), stories::id.asc())),
     };
     let ids: Vec<i64> = q.limit(limit as i64).offset(offset as i64).load(conn)?;
-    let mut whole = load_whole(conn, &ids)?;
-    let mut by_id: HashMap<i64, Story> = whole.drain(..).map(|s| (s.id, s)).collect();
-    let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    Ok((items, total))
+    Ok((whole_in_order(conn, &ids)?, total))
+}
+
+fn whole_in_order(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<Story>> {
+    let mut by_id: HashMap<i64, Story> = load_whole(conn, ids)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The page for one country, optionally one theme, and no other filter, read in order from
+/// the `story_countries_by_country[_theme]_date` indexes; None for other filters.
+fn one_country_page(
+    conn: &mut DbConn,
+    f: &StoryFilter,
+    sort: SortOrder,
+    limit: u32,
+    offset: u64,
+) -> QueryResult<Option<Vec<i64>>> {
+    let [code] = f.country_codes.as_slice() else {
+        return Ok(None);
+    };
+    if f.theme_ids.len() > 1
+        || !f.source_ids.is_empty()
+        || f.from_key.is_some()
+        || f.to_key.is_some()
+        || f.include_drafts
+    {
+        return Ok(None);
+    }
+    let mut q = story_countries::table
+        .filter(story_countries::country_code.eq(code))
+        .filter(story_countries::status.eq(PUBLISHED))
+        .select(story_countries::story_id)
+        .into_boxed();
+    if let [theme] = f.theme_ids.as_slice() {
+        q = q.filter(story_countries::theme_id.eq(theme));
+    }
+    q = match sort {
+        SortOrder::Newest | SortOrder::Relevance => q.order((
+            story_countries::sort_key.desc(),
+            story_countries::story_id.desc(),
+        )),
+        SortOrder::Oldest => q.order((
+            story_countries::sort_key.asc(),
+            story_countries::story_id.asc(),
+        )),
+    };
+    q.limit(limit as i64)
+        .offset(offset as i64)
+        .load(conn)
+        .map(Some)
 }
 
 /// Finds a published story by id (all digits) or slug.

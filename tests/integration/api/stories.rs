@@ -139,3 +139,34 @@ both_databases! {
         }
     }
 }
+
+both_databases! {
+    async fn country_lists_follow_changes_to_a_story(app) {
+        use diesel::prelude::*;
+        use peoples_stories_api::db::{changes, schema::stories as t};
+        let update = |set_theme: Option<i64>, set_status: Option<&str>| {
+            let mut conn = app.pool.get().expect("conn");
+            let id: i64 = t::table.filter(t::slug.eq(SCAM_SLUG)).select(t::id).first(&mut conn).expect("id");
+            if let Some(theme) = set_theme {
+                diesel::update(t::table.find(id)).set(t::theme_id.eq(theme)).execute(&mut conn).expect("theme");
+            }
+            if let Some(status) = set_status {
+                diesel::update(t::table.find(id)).set(t::status.eq(status)).execute(&mut conn).expect("status");
+            }
+            changes::record(&mut conn, id).expect("change");
+        };
+        // Theme 2 is freedom.
+        update(Some(2), None);
+        app.reindex_now();
+        let justice: StoryPage = app.get_json("/api/v1/stories?country=KH&theme=justice").await;
+        assert_eq!((justice.total, justice.items.len()), (0, 0));
+        let freedom: StoryPage = app.get_json("/api/v1/stories?country=Cambodia&theme=freedom").await;
+        assert_eq!(slugs(&freedom), [SCAM_SLUG]);
+        update(None, Some("draft"));
+        app.reindex_now();
+        let hidden: StoryPage = app.get_json("/api/v1/stories?country=KH").await;
+        assert_eq!((hidden.total, hidden.items.len()), (0, 0));
+        let searched: StoryPage = app.get_json("/api/v1/stories?q=scam").await;
+        assert_eq!(searched.total, 0, "a draft is not searchable");
+    }
+}

@@ -1,0 +1,10 @@
+DROP TRIGGER stories_copy_to_countries ON stories;
+DROP FUNCTION stories_copy_to_countries();
+DROP TRIGGER story_countries_copy_story ON story_countries;
+DROP FUNCTION story_countries_copy_story();
+DROP INDEX story_countries_by_country_theme_date;
+DROP INDEX story_countries_by_country_date;
+CREATE INDEX story_countries_by_country ON story_countries (country_code, story_id);
+ALTER TABLE story_countries DROP COLUMN sort_key;
+ALTER TABLE story_countries DROP COLUMN status;
+ALTER TABLE story_countries DROP COLUMN theme_id;
