@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Search benchmarks (issue 6): generates N synthetic stories on SQLite, builds the tantivy
+# Search benchmarks (issue 6): generates N synthetic stories (SQLite, or PostgreSQL with
+# BACKEND=postgres), builds the tantivy
 # index with `reindex`, serves them with a release build on 127.0.0.1 and loads each search
 # URL with wrk, at CONNECTIONS clients and then at one client. Prints a table of requests/s
 # and p50/p99 latency. See "Search (issue 6)" in BENCHMARKS.md for the results.
 #
 # Usage: scripts/bench-search.sh
+#        BACKEND=postgres scripts/bench-search.sh
 # Environment (all optional):
 #   STORIES=1000000     stories to generate
 #   SEED=1              generator seed
@@ -15,6 +17,9 @@
 #   PORT=18090          server port
 #   BENCH_DIR=/tmp/bench1m   where the SQLite file, the index, logs and results go
 #   BIN=path            use this peoples-stories binary instead of building one
+#   BACKEND=sqlite      or postgres
+#   PG_ADMIN_URL=postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres
+#   PG_DB=ps_bench1m    the PostgreSQL database to (re)create; it is dropped first
 #   REUSE=1             keep an existing database (and index) in BENCH_DIR instead of
 #                       regenerating; it must hold the same STORIES and SEED
 #   BROAD, RARE, TWO, PHRASE   the query words (defaults picked from the generated text)
@@ -31,6 +36,9 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-18090}
 BENCH_DIR=${BENCH_DIR:-/tmp/bench1m}
 REUSE=${REUSE:-0}
+BACKEND=${BACKEND:-sqlite}
+PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres}
+PG_DB=${PG_DB:-ps_bench1m}
 BROAD=${BROAD:-rights}
 RARE=${RARE:-Tuvalu}
 TWO=${TWO:-police+detention}
@@ -38,10 +46,22 @@ PHRASE=${PHRASE:-%22rule+of+law%22}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/peoples-stories/target}
 
 mkdir -p "$BENCH_DIR"
-db="$BENCH_DIR/ps.db"
-index_dir="$BENCH_DIR/search-index"
+case $BACKEND in
+sqlite)
+    db="$BENCH_DIR/ps.db"
+    index_dir="$BENCH_DIR/search-index"
+    ;;
+postgres)
+    db="${PG_ADMIN_URL%/*}/$PG_DB"
+    index_dir="$BENCH_DIR/search-index-pg"
+    ;;
+*)
+    echo "unknown BACKEND '$BACKEND': use sqlite or postgres" >&2
+    exit 2
+    ;;
+esac
 base="http://127.0.0.1:$PORT"
-results="$BENCH_DIR/results-search.md"
+results="$BENCH_DIR/results-search-$BACKEND.md"
 server_pid=""
 
 cleanup() {
@@ -76,24 +96,43 @@ to_ms() {
     }'
 }
 
-if [ "$REUSE" != 1 ] || [ ! -f "$db" ]; then
-    rm -rf "$db" "$db-wal" "$db-shm" "$index_dir"
+if [ "$BACKEND" = postgres ]; then
+    have_db() { psql "$db" -qtAc "SELECT 1" >/dev/null 2>&1; }
+else
+    have_db() { [ -f "$db" ]; }
+fi
+if [ "$REUSE" != 1 ] || ! have_db; then
+    if [ "$BACKEND" = postgres ]; then
+        psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+        psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null
+        rm -rf "$index_dir"
+    else
+        rm -rf "$db" "$db-wal" "$db-shm" "$index_dir"
+    fi
     echo "==> generating $STORIES stories into $db" >&2
     start=$(date +%s.%N)
     DATABASE_URL="$db" "$bin" generate --stories "$STORIES" --seed "$SEED" 2>&1 |
-        tee "$BENCH_DIR/generate.log" >&2
-    echo "generate wall time: $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$BENCH_DIR/generate.log" >&2
+        tee "$BENCH_DIR/generate-$BACKEND.log" >&2
+    echo "generate wall time: $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$BENCH_DIR/generate-$BACKEND.log" >&2
+    if [ "$BACKEND" = postgres ]; then
+        psql "$db" -qc "VACUUM ANALYZE" >/dev/null
+    fi
 fi
 if [ "$REUSE" != 1 ] || [ ! -f "$index_dir/meta.json" ]; then
     echo "==> building the search index in $index_dir" >&2
     start=$(date +%s.%N)
-    DATABASE_URL="$db" "$bin" --index-dir "$index_dir" reindex 2>&1 | tee "$BENCH_DIR/reindex.log" >&2
-    echo "reindex wall time: $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$BENCH_DIR/reindex.log" >&2
+    DATABASE_URL="$db" "$bin" --index-dir "$index_dir" reindex 2>&1 | tee "$BENCH_DIR/reindex-$BACKEND.log" >&2
+    echo "reindex wall time: $(echo "$(date +%s.%N) - $start" | bc) s" | tee -a "$BENCH_DIR/reindex-$BACKEND.log" >&2
 fi
-echo "==> database $(du -ch "$db"* | awk 'END {print $1}'), index $(du -sh "$index_dir" | cut -f1)" >&2
+if [ "$BACKEND" = postgres ]; then
+    size=$(psql "$db" -qtAc "SELECT pg_size_pretty(pg_database_size(current_database()))")
+else
+    size=$(du -ch "$db"* | awk 'END {print $1}')
+fi
+echo "==> $BACKEND database $size, index $(du -sh "$index_dir" | cut -f1)" >&2
 
 DATABASE_URL="$db" RUST_LOG=warn "$bin" --index-dir "$index_dir" serve \
-    --bind "127.0.0.1:$PORT" --web-dist /nonexistent >"$BENCH_DIR/server.log" 2>&1 &
+    --bind "127.0.0.1:$PORT" --web-dist /nonexistent >"$BENCH_DIR/server-$BACKEND.log" 2>&1 &
 server_pid=$!
 # Ready when a keyword search answers 200 (503 while the index is still being built).
 for _ in $(seq 1 600); do
@@ -101,7 +140,7 @@ for _ in $(seq 1 600); do
     [ "$code" = 200 ] && break
     if ! kill -0 "$server_pid" 2>/dev/null; then
         echo "the server exited; its log:" >&2
-        cat "$BENCH_DIR/server.log" >&2
+        cat "$BENCH_DIR/server-$BACKEND.log" >&2
         exit 1
     fi
     sleep 1
@@ -126,7 +165,7 @@ measure() {
         echo "$outn"
         echo "### $name $path (c1)"
         echo "$out1"
-    } >>"$BENCH_DIR/wrk-search.log"
+    } >>"$BENCH_DIR/wrk-search-$BACKEND.log"
     local rps p50 p99 errors rps1 p50_1 p99_1 errors1
     rps=$(echo "$outn" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
     p50=$(to_ms "$(echo "$outn" | awk '$1 == "50%" {print $2}')")
@@ -141,7 +180,7 @@ measure() {
         "$((${errors:-0} + ${errors1:-0}))" | tee -a "$results"
 }
 
-echo "==> results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATION and -t1 -c1 -d$DURATION1, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+echo "==> $BACKEND: results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATION and -t1 -c1 -d$DURATION1, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 {
     echo
     echo "| query | path | matches | req/s c$CONNECTIONS | p50 ms | p99 ms | req/s c1 | p50 ms c1 | p99 ms c1 | non-2xx |"
