@@ -324,3 +324,20 @@ impl TestApp {
         self.search.catch_up(&self.pool).expect("catch up");
     }
 }
+
+/// The `peoples-stories` binary of this build (scripts/test builds it before the tests).
+pub fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/integration-… → target/<profile>/peoples-stories
+    let bin = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| dir.join("peoples-stories"))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p peoples-stories-api` (scripts/test does)",
+        bin.display()
+    );
+    bin
+}
