@@ -46,6 +46,25 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
         }
     }
     doc.add_text(f.theme, &s.theme);
+    // The catch-all field: one value per part, so phrases never run across two parts.
+    doc.add_text(f.all, &s.title);
+    doc.add_text(f.all, &body);
+    if let Some(byline) = &s.byline {
+        doc.add_text(f.all, byline);
+    }
+    for l in &s.links {
+        doc.add_text(f.all, &l.source.name);
+        doc.add_text(f.all, &l.source.domain);
+    }
+    for c in &s.countries {
+        doc.add_text(f.all, &c.code);
+        doc.add_text(f.all, &c.name);
+        if let Some(entry) = Catalog::get().by_code(&c.code) {
+            for alias in &entry.aliases {
+                doc.add_text(f.all, alias);
+            }
+        }
+    }
     match s.date {
         Some(d) => {
             doc.add_i64(f.date_start, d.first_day_key() as i64);

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
@@ -78,37 +80,43 @@ fn words(q: &str) -> Vec<String> {
 }
 
 impl SearchIndex {
-    fn parser(&self, conjunction: bool) -> QueryParser {
-        let f = &self.fields;
-        let mut parser = QueryParser::for_index(
-            &self.index,
-            vec![f.title, f.body, f.byline, f.sources, f.countries],
-        );
+    fn parser(&self, field: Field, conjunction: bool) -> QueryParser {
+        let mut parser = QueryParser::for_index(&self.index, vec![field]);
         if conjunction {
             parser.set_conjunction_by_default();
         }
-        parser.set_field_boost(f.title, 3.0);
-        parser.set_field_boost(f.byline, 1.5);
-        parser.set_field_boost(f.countries, 1.5);
         parser
     }
 
     /// Reads people's query syntax: all words must match, `"exact phrase"`, `-excluded`, `OR`.
     /// Malformed syntax is read leniently rather than refused. A query of exclusions alone
-    /// matches everything but them.
+    /// matches everything but them. Matching runs on the catch-all field; a match of the
+    /// same query in the title adds to the score, so title matches rank first.
     fn text_query(&self, q: &str) -> Box<dyn Query> {
+        let f = &self.fields;
         let ws = words(q);
         let all_negative = !ws.is_empty() && ws.iter().all(|w| w.starts_with('-') && w.len() > 1);
         if all_negative {
             let positive: Vec<&str> = ws.iter().map(|w| &w[1..]).collect();
-            let (excluded, _) = self.parser(false).parse_query_lenient(&positive.join(" "));
+            let (excluded, _) = self
+                .parser(f.all, false)
+                .parse_query_lenient(&positive.join(" "));
             return Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
                 (Occur::MustNot, excluded),
             ]));
         }
-        let (query, _errors) = self.parser(true).parse_query_lenient(q);
-        query
+        let (matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
+        let (in_title, _) = self.parser(f.title, true).parse_query_lenient(q);
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matching),
+            (Occur::Should, Box::new(BoostQuery::new(in_title, 2.0))),
+        ]))
+    }
+
+    /// The query's terms on one stored field, for highlighting it.
+    fn highlight_query(&self, field: Field, q: &str) -> Box<dyn Query> {
+        self.parser(field, false).parse_query_lenient(q).0
     }
 
     fn any_of_terms(terms: Vec<Term>) -> Box<dyn Query> {
@@ -204,7 +212,7 @@ impl SearchIndex {
                 (docs.into_iter().map(|(_, a)| a).collect(), n)
             }
         };
-        let hits = self.hits(&searcher, &addresses, text.as_deref())?;
+        let hits = self.hits(&searcher, &addresses, r.q.as_deref())?;
         let facets = if r.facets.is_empty() {
             BTreeMap::new()
         } else {
@@ -221,14 +229,16 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         addresses: &[DocAddress],
-        text: Option<&dyn Query>,
+        text: Option<&str>,
     ) -> anyhow::Result<Vec<SearchHit>> {
         let f = &self.fields;
         let generators = match text {
             Some(q) => {
-                let mut body = SnippetGenerator::create(searcher, q, f.body)?;
+                let body_terms = self.highlight_query(f.body, q);
+                let mut body = SnippetGenerator::create(searcher, &*body_terms, f.body)?;
                 body.set_max_num_chars(SNIPPET_CHARS);
-                let mut title = SnippetGenerator::create(searcher, q, f.title)?;
+                let title_terms = self.highlight_query(f.title, q);
+                let mut title = SnippetGenerator::create(searcher, &*title_terms, f.title)?;
                 title.set_max_num_chars(SNIPPET_CHARS);
                 Some((body, title))
             }
