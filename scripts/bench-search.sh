@@ -14,6 +14,8 @@
 #   DURATION1=5s        wrk run per URL at one client
 #   CONNECTIONS=16      wrk connections
 #   THREADS=2           wrk threads
+#   TIMEOUT=2s          wrk --timeout (s, m or h): slower responses are counted as timeouts and left out
+#                       of wrk's latency percentiles (see the "timeouts" column)
 #   PORT=18090          server port
 #   BENCH_DIR=/tmp/bench1m   where the SQLite file, the index, logs and results go
 #   BIN=path            use this peoples-stories binary instead of building one
@@ -33,6 +35,7 @@ DURATION=${DURATION:-10s}
 DURATION1=${DURATION1:-5s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
+TIMEOUT=${TIMEOUT:-2s}
 PORT=${PORT:-18090}
 BENCH_DIR=${BENCH_DIR:-/tmp/bench1m}
 REUSE=${REUSE:-0}
@@ -158,8 +161,8 @@ measure() {
         exit 1
     }
     wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$base$path" >/dev/null
-    outn=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$path")
-    out1=$(wrk -t1 -c1 -d"$DURATION1" --latency "$base$path")
+    outn=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency "$base$path")
+    out1=$(wrk -t1 -c1 -d"$DURATION1" --timeout "$TIMEOUT" --latency "$base$path")
     {
         echo "### $name $path (c$CONNECTIONS)"
         echo "$outn"
@@ -175,16 +178,19 @@ measure() {
     p50_1=$(to_ms "$(echo "$out1" | awk '$1 == "50%" {print $2}')")
     p99_1=$(to_ms "$(echo "$out1" | awk '$1 == "99%" {print $2}')")
     errors1=$(echo "$out1" | awk '/Non-2xx/ {print $NF}')
-    printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    local timeouts timeouts1
+    timeouts=$(echo "$outn" | awk '/Socket errors/ {print $NF}')
+    timeouts1=$(echo "$out1" | awk '/Socket errors/ {print $NF}')
+    printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
         "$name" "$path" "$total" "$rps" "$p50" "$p99" "$rps1" "$p50_1" "$p99_1" \
-        "$((${errors:-0} + ${errors1:-0}))" | tee -a "$results"
+        "$((${errors:-0} + ${errors1:-0}))" "$((${timeouts:-0} + ${timeouts1:-0}))" | tee -a "$results"
 }
 
-echo "==> $BACKEND: results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATION and -t1 -c1 -d$DURATION1, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+echo "==> $BACKEND: results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATION and -t1 -c1 -d$DURATION1, timeout $TIMEOUT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 {
     echo
-    echo "| query | path | matches | req/s c$CONNECTIONS | p50 ms | p99 ms | req/s c1 | p50 ms c1 | p99 ms c1 | non-2xx |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| query | path | matches | req/s c$CONNECTIONS | p50 ms | p99 ms | req/s c1 | p50 ms c1 | p99 ms c1 | non-2xx | timeouts |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | tee -a "$results"
 s=/api/v1/stories
 measure "broad" "$s?q=$BROAD"
