@@ -164,6 +164,7 @@ cp "$ROOT/web/style.css" "$STAGE/style.css"
 # A short content hash in the asset URLs, so browsers never mix an old .js with a new .wasm.
 VERSION="$(cat "$STAGE/$ARTIFACT.js" "$BG" "$STAGE/style.css" | sha256sum | cut -c1-12)"
 sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/index.html" >"$STAGE/index.html"
+sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/boot.js" >"$STAGE/boot.js"
 
 # Swap the folder in whole, so a running server never serves half of two builds.
 rm -rf "$DIST.new" "$DIST.old"

@@ -72,9 +72,39 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
 #[derive(Clone, Debug)]
 pub struct WebDist(pub Option<PathBuf>);
 
+/// What the app may load: only its own files and API; no inline scripts, no frames. WASM
+/// needs 'wasm-unsafe-eval'; Leptos may set style attributes.
+const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
 /// Serves the app's files; any other path that is not a file gets `index.html`, so the
-/// app's client-side routes work on reload.
-fn app_files(dist: &Path) -> Files {
+/// app's client-side routes work on reload. Browsers revalidate every file (ETag), so a new
+/// build is never mixed with an old one.
+fn app_files(
+    dist: &Path,
+) -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::scope("")
+        .wrap(
+            DefaultHeaders::new()
+                .add((
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(APP_CSP),
+                ))
+                .add((header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))),
+        )
+        .service(files(dist))
+}
+
+fn files(dist: &Path) -> Files {
     let index = dist.join("index.html");
     Files::new("/", dist)
         .index_file("index.html")

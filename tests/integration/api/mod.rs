@@ -1,5 +1,6 @@
 //! The REST API over real HTTP, each test on SQLite and on PostgreSQL.
 
+mod app_files;
 mod errors;
 mod migrations;
 mod openapi;
