@@ -189,6 +189,7 @@ measure() {
 echo "==> $BACKEND: results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATION and -t1 -c1 -d$DURATION1, timeout $TIMEOUT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 {
     echo
+    echo "<!-- $(date -u '+%F %T') UTC, $BACKEND, $STORIES stories, load $(cut -d' ' -f1-3 /proc/loadavg) -->"
     echo "| query | path | matches | req/s c$CONNECTIONS | p50 ms | p99 ms | req/s c1 | p50 ms c1 | p99 ms c1 | non-2xx | timeouts |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | tee -a "$results"
