@@ -20,6 +20,8 @@
 #   BENCH_DIR=/tmp/bench1m   where the SQLite file, the index, logs and results go
 #   BIN=path            use this peoples-stories binary instead of building one
 #   BACKEND=sqlite      or postgres
+#   INDEX_DIR=...       the search index (default $BENCH_DIR/search-index, -pg for PostgreSQL);
+#                       built with `reindex` when it holds no index
 #   PG_ADMIN_URL=postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres
 #   PG_DB=ps_bench1m    the PostgreSQL database to (re)create; it is dropped first
 #   REUSE=1             keep an existing database (and index) in BENCH_DIR instead of
@@ -52,11 +54,11 @@ mkdir -p "$BENCH_DIR"
 case $BACKEND in
 sqlite)
     db="$BENCH_DIR/ps.db"
-    index_dir="$BENCH_DIR/search-index"
+    index_dir="${INDEX_DIR:-$BENCH_DIR/search-index}"
     ;;
 postgres)
     db="${PG_ADMIN_URL%/*}/$PG_DB"
-    index_dir="$BENCH_DIR/search-index-pg"
+    index_dir="${INDEX_DIR:-$BENCH_DIR/search-index-pg}"
     ;;
 *)
     echo "unknown BACKEND '$BACKEND': use sqlite or postgres" >&2
