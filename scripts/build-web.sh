@@ -24,7 +24,6 @@ PROFILE=wasm-release
 TARGET=wasm32-unknown-unknown
 BINARYEN_NPM_VERSION=132
 DIST="$ROOT/web/dist"
-STAGE="$CACHE/web-stage"
 
 START=$SECONDS
 log() { printf '==> %s\n' "$*" >&2; }
@@ -130,8 +129,9 @@ log "cargo build took $((SECONDS - t0)) s"
 WASM_IN="$TARGET_DIR/$TARGET/$PROFILE/$CRATE.wasm"  # a binary keeps its hyphens
 [ -f "$WASM_IN" ] || die "cargo produced no $WASM_IN"
 
-rm -rf "$STAGE"
-mkdir -p "$STAGE"
+# A staging folder of this run's own: two checkouts building at once share the cache.
+STAGE="$(mktemp -d "$CACHE/web-stage.XXXXXX")"
+trap 'rm -rf "$STAGE"' EXIT
 "$WASM_BINDGEN" --target web --no-typescript --out-name "$ARTIFACT" --out-dir "$STAGE" "$WASM_IN"
 BG="$STAGE/${ARTIFACT}_bg.wasm"
 
@@ -145,11 +145,11 @@ if [ ${#WASM_OPT[@]} -gt 0 ]; then
         log "wasm-opt -Oz (${WASM_OPT[0]})"
         t0=$SECONDS
         mkdir -p "$CACHE/wasm-opt"
-        if "${WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" -Oz "$BG" -o "$cached.tmp"; then
-            mv "$cached.tmp" "$cached"
+        if "${WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" -Oz "$BG" -o "$cached.tmp.$$"; then
+            mv "$cached.tmp.$$" "$cached"
             log "wasm-opt took $((SECONDS - t0)) s"
         else
-            rm -f "$cached.tmp"
+            rm -f "$cached.tmp.$$"
             warn "wasm-opt failed: shipping the unoptimised wasm"
             cached=""
         fi
@@ -169,6 +169,7 @@ sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/boot.js" >"$STAGE/boot.js"
 # Swap the folder in whole, so a running server never serves half of two builds.
 rm -rf "$DIST.new" "$DIST.old"
 cp -R "$STAGE" "$DIST.new"
+chmod 755 "$DIST.new"
 if [ -d "$DIST" ]; then mv "$DIST" "$DIST.old"; fi
 mv "$DIST.new" "$DIST"
 rm -rf "$DIST.old"

@@ -46,11 +46,22 @@ where
 {
     app.service(
         utoipa_actix_web::scope("/api/v1")
+            .wrap(public_cors())
             .configure(routes::api_v1)
             .default_service(web::to(api_not_found)),
     )
     .service(routes::health::healthz)
     .service(routes::health::readyz)
+}
+
+/// Other sites (an NGO's page, a researcher's notebook) may read the public API from the
+/// browser: any origin, GET only, never with credentials, so no session can ride along.
+fn public_cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET"])
+        .allow_any_header()
+        .max_age(86_400)
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

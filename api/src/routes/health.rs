@@ -14,7 +14,9 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers a query.
+/// Readiness: the database answers a query. The body also says whether this node's search
+/// index has caught up (`search`: `ready` or `building`); keyword searches answer 503 until it
+/// has, everything else works meanwhile.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -32,5 +34,10 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
             .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))
     })
     .await??;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+    let search = if state.search.is_ready() {
+        "ready"
+    } else {
+        "building"
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "search": search })))
 }

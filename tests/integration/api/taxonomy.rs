@@ -50,3 +50,21 @@ both_databases! {
         assert_eq!(ready["status"], "ready");
     }
 }
+
+both_databases! {
+    async fn other_sites_may_read_the_api_from_a_browser(app) {
+        let res = app
+            .client
+            .get(app.url("/api/v1/stories?limit=1"))
+            .header("Origin", "https://ngo.example")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        let allow = res.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok());
+        assert!(allow == Some("*") || allow == Some("https://ngo.example"), "{allow:?}");
+        assert!(res.headers().get("access-control-allow-credentials").is_none());
+        let ready: serde_json::Value = app.get_json("/readyz").await;
+        assert_eq!(ready["search"], "ready");
+    }
+}
