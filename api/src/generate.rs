@@ -696,6 +696,7 @@ impl Generator {
                     out.push_str(&since.to_string());
                 }
                 "n" => out.push_str(&self.rng.random_range(3..200).to_string()),
+                "years" => out.push_str(&self.rng.random_range(2..40).to_string()),
                 "many" => {
                     let n = self.rng.random_range(2..60) * 100;
                     out.push_str(&n.to_string());
@@ -1002,7 +1003,7 @@ const SENTENCES: &[&str] = &[
     "The case has drawn attention to {issue} across the wider region, including in {other_country}.",
     "{official} said the measures were needed to protect public order.",
     "Many {group} said they had received no information about their rights or about where to seek help.",
-    "\"{quote}\" said {person}, who has worked with {group} for {n} years.",
+    "\"{quote}\" said {person}, who has worked with {group} for {years} years.",
     "{org} called on the international community to press {country} to {demand}.",
     "The new figures come as {country} prepares for a review of its human rights record at the United Nations.",
     "Researchers from {source} were unable to visit some areas because of restrictions on access.",
