@@ -21,13 +21,6 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
         body.push_str(&u.body);
     }
     doc.add_text(f.body, &body);
-    if let Some(byline) = &s.byline {
-        doc.add_text(f.byline, byline);
-    }
-    for l in &s.links {
-        doc.add_text(f.sources, &l.source.name);
-        doc.add_text(f.sources, &l.source.domain);
-    }
     let mut seen_sources = Vec::new();
     for l in &s.links {
         if !seen_sources.contains(&l.source.id) {
@@ -37,13 +30,6 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
     }
     for c in &s.countries {
         doc.add_text(f.country, &c.code);
-        doc.add_text(f.countries, &c.code);
-        doc.add_text(f.countries, &c.name);
-        if let Some(entry) = Catalog::get().by_code(&c.code) {
-            for alias in &entry.aliases {
-                doc.add_text(f.countries, alias);
-            }
-        }
     }
     doc.add_text(f.theme, &s.theme);
     // The catch-all field: one value per part, so phrases never run across two parts.

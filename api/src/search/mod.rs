@@ -24,7 +24,7 @@ pub use query::{SearchHit, SearchRequest, SearchResult, SearchSort};
 pub use sync::SyncState;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const TOKENIZER: &str = "story_text";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -37,9 +37,6 @@ pub struct Fields {
     pub all: Field,
     pub title: Field,
     pub body: Field,
-    pub byline: Field,
-    pub sources: Field,
-    pub countries: Field,
     pub theme: Field,
     pub country: Field,
     pub source_id: Field,
@@ -60,12 +57,9 @@ fn schema() -> (Schema, Fields) {
     let num = NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
-        all: b.add_text_field("all", text.clone()),
+        all: b.add_text_field("all", text),
         title: b.add_text_field("title", stored_text.clone()),
         body: b.add_text_field("body", stored_text),
-        byline: b.add_text_field("byline", text.clone()),
-        sources: b.add_text_field("sources", text.clone()),
-        countries: b.add_text_field("countries", text),
         theme: b.add_text_field("theme", STRING | FAST),
         country: b.add_text_field("country", STRING | FAST),
         source_id: b.add_u64_field("source_id", num.clone()),
