@@ -59,7 +59,11 @@ pub struct ListStoriesParams {
 }
 
 /// Resolves the names in a parsed query to database ids, naming every unknown value.
-fn resolve_filter(conn: &mut crate::db::DbConn, q: &ListStoriesQuery) -> AppResult<StoryFilter> {
+fn resolve_filter(
+    conn: &mut crate::db::DbConn,
+    themes: &[taxonomy::ThemeRow],
+    q: &ListStoriesQuery,
+) -> AppResult<StoryFilter> {
     let mut errors = Vec::new();
     let mut filter = StoryFilter {
         from_key: q.from.map(|d| d.first_day_key()),
@@ -68,7 +72,6 @@ fn resolve_filter(conn: &mut crate::db::DbConn, q: &ListStoriesQuery) -> AppResu
     };
 
     if !q.theme.is_empty() {
-        let themes = taxonomy::theme_rows(conn)?;
         for slug in &q.theme {
             match themes.iter().find(|t| t.slug == slug.to_lowercase()) {
                 Some(t) => filter.theme_ids.push(t.id),
@@ -179,8 +182,8 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
     let query = q.clone();
     let (items, total, facets) = web::block(move || -> AppResult<_> {
         let mut conn = pool.get()?;
-        let filter = resolve_filter(&mut conn, &query)?;
         let themes = taxonomy::theme_rows(&mut conn)?;
+        let filter = resolve_filter(&mut conn, &themes, &query)?;
         let request = SearchRequest {
             q: query.q.clone(),
             country_codes: filter.country_codes.clone(),
