@@ -5,12 +5,17 @@
 //! depends on diesel or actix; OpenAPI derives sit behind the `openapi` feature, which only
 //! the API turns on.
 
+pub mod contribution;
 pub mod date;
 pub mod list;
 pub mod problem;
 pub mod story;
 pub mod taxonomy;
 
+pub use contribution::{
+    CreateSubmission, GuestbookEntry, GuestbookPage, GuestbookStatus, SignGuestbook, Submission,
+    SubmissionPage, SubmissionReceipt, SubmissionStatus, SubmittedLink,
+};
 pub use date::{DatePrecision, PartialDate};
 pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
 pub use problem::{FieldError, Problem};
