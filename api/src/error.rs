@@ -127,6 +127,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("already exists ({})", info.message()))
             }
+            // SQLite's busy timeout ran out: another process held the write lock too long.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                tracing::warn!("the database stayed locked past the busy timeout");
+                AppError::Unavailable("the database is busy; try again in a moment".into())
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -163,11 +168,15 @@ impl ResponseError for AppError {
             tracing::error!(error = ?cause, "internal error");
         }
         let mut res = problem_response(&self.problem());
-        if let AppError::RateLimited {
-            retry_after_secs, ..
-        } = self
-        {
-            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+        let retry_after = match self {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            AppError::Unavailable(_) => Some(1),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            if let Ok(v) = header::HeaderValue::from_str(&secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
