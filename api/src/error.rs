@@ -13,8 +13,17 @@ pub enum AppError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// No valid session or API token.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but not allowed: the role, or a change without CSRF proof.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// Too many attempts (failed logins); try again after `retry_after` seconds.
+    #[error("too many requests: {detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     #[error("conflict: {0}")]
     Conflict(String),
     /// A request the server cannot read: malformed JSON, wrong media type, too large.
@@ -55,7 +64,17 @@ impl AppError {
                 detail.clone(),
                 errors.clone(),
             ),
+            AppError::Unauthorized(what) => {
+                ("unauthorized", "Unauthorized", what.clone(), Vec::new())
+            }
+            AppError::Forbidden(what) => ("forbidden", "Forbidden", what.clone(), Vec::new()),
             AppError::NotFound(what) => ("not-found", "Not found", what.clone(), Vec::new()),
+            AppError::TooManyRequests { detail, .. } => (
+                "too-many-requests",
+                "Too many requests",
+                detail.clone(),
+                Vec::new(),
+            ),
             AppError::Conflict(what) => ("conflict", "Conflict", what.clone(), Vec::new()),
             AppError::Request { title, detail, .. } => {
                 ("bad-request", *title, detail.clone(), Vec::new())
@@ -113,7 +132,10 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Request { status, .. } => *status,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -125,7 +147,21 @@ impl ResponseError for AppError {
         if let AppError::Internal(cause) = self {
             tracing::error!(error = ?cause, "internal error");
         }
-        problem_response(&self.problem())
+        let mut res = problem_response(&self.problem());
+        match self {
+            AppError::Unauthorized(_) => {
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
+            AppError::TooManyRequests { retry_after, .. } => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+            }
+            _ => {}
+        }
+        res
     }
 }
 

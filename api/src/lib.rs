@@ -1,11 +1,13 @@
 //! The People's Stories server as a library, so tests start the real thing.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod countries;
 pub mod db;
 pub mod error;
 pub mod generate;
+pub mod moderation;
 pub mod routes;
 pub mod search;
 pub mod seed;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::AuthConfig;
 use crate::db::{Backend, Pool};
 use crate::search::SearchIndex;
 
@@ -11,4 +12,6 @@ pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
     pub search: Arc<SearchIndex>,
+    /// Sessions: cookie flags, the site's origins, expiry.
+    pub auth: Arc<AuthConfig>,
 }

@@ -3,6 +3,8 @@
 //! Only this module speaks SQL. Statements that differ between the backends are marked
 //! `BACKEND-SPECIFIC` so they can be found with one search.
 
+pub mod accounts;
+pub mod audit;
 pub mod changes;
 pub mod reference;
 pub mod schema;

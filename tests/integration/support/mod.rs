@@ -188,6 +188,7 @@ impl TestApp {
             pool: pool.clone(),
             backend: db.url.backend,
             search: search.clone(),
+            auth: std::sync::Arc::new(peoples_stories_api::auth::AuthConfig::default()),
         };
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();

@@ -1,0 +1,115 @@
+//! Logging in: throttling, the password check, and a fresh session.
+
+use chrono::Utc;
+use diesel::Connection;
+use peoples_stories_shared::{Login, Me, Role};
+
+use super::{password, secret, throttle, AuthConfig};
+use crate::db::{accounts, audit, DbConn, Pool};
+use crate::error::{AppError, AppResult};
+
+/// A new session: the cookie's token (shown to no one but the browser) and who it is.
+pub struct NewSession {
+    pub token: String,
+    pub me: Me,
+}
+
+/// The one answer to every failed login, whatever failed: the same status and body.
+pub fn wrong_credentials() -> AppError {
+    AppError::Unauthorized("the username or password is wrong".into())
+}
+
+/// The key the nodes share for throttling hashes.
+fn throttle_key(conn: &mut DbConn) -> AppResult<String> {
+    Ok(accounts::shared_secret(
+        conn,
+        "login-throttle-key",
+        secret::random_token,
+    )?)
+}
+
+/// Checks a login and opens a session, ending `old_token`'s session if the browser had one
+/// (so a session token is never reused across logins). `client` is the peer's address; it
+/// is only ever hashed.
+pub fn attempt(
+    pool: &Pool,
+    cfg: &AuthConfig,
+    login: &Login,
+    client: &str,
+    old_token: Option<&str>,
+) -> AppResult<NewSession> {
+    let mut conn = pool.get()?;
+    let key = throttle_key(&mut conn)?;
+    let username = login.username.trim().to_lowercase();
+    let user_key = format!("u:{}", secret::keyed_hash(&key, &username));
+    let client_key = format!("c:{}", secret::keyed_hash(&key, client));
+    let now = Utc::now().naive_utc();
+    let locked = [&user_key, &client_key]
+        .into_iter()
+        .map(|k| throttle::locked_until(&mut conn, k, now))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .max();
+    if let Some(until) = locked {
+        return Err(AppError::TooManyRequests {
+            detail: "too many failed logins; try again later".into(),
+            retry_after: (until - now).num_seconds().max(1) as u64,
+        });
+    }
+    let user = accounts::user_by_name(&mut conn, &username)?;
+    let ok = match &user {
+        Some(u) => password::verify(&login.password, &u.password_hash) && u.disabled_at.is_none(),
+        None => {
+            password::verify_dummy(&login.password);
+            false
+        }
+    };
+    let user = match (ok, user) {
+        (true, Some(u)) => u,
+        _ => {
+            throttle::record_failure(&mut conn, &user_key, throttle::PER_USERNAME, now)?;
+            throttle::record_failure(&mut conn, &client_key, throttle::PER_CLIENT, now)?;
+            return Err(wrong_credentials());
+        }
+    };
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| anyhow::anyhow!("account {} has an unknown role", user.id))?;
+    let token = secret::random_token();
+    let csrf = secret::random_token();
+    conn.transaction::<_, AppError, _>(|conn| {
+        accounts::clear_login_failures(conn, &user_key)?;
+        accounts::delete_expired_sessions(conn, now, now - cfg.session_idle)?;
+        if let Some(old) = old_token {
+            accounts::delete_session_by_hash(conn, &secret::token_hash(old))?;
+        }
+        accounts::insert_session(
+            conn,
+            &secret::token_hash(&token),
+            user.id,
+            &csrf,
+            now,
+            now + cfg.session_absolute,
+        )?;
+        audit::record(
+            conn,
+            &audit::NewEntry {
+                actor_id: Some(user.id),
+                action: "auth.login",
+                target_type: "session",
+                target_id: None,
+                details: serde_json::json!({}),
+            },
+            now,
+        )?;
+        Ok(())
+    })?;
+    Ok(NewSession {
+        token,
+        me: Me {
+            username: user.username,
+            role,
+            csrf_token: Some(csrf),
+        },
+    })
+}
