@@ -1,8 +1,11 @@
 //! The REST API over real HTTP, each test on SQLite and on PostgreSQL.
 
+mod access;
 mod app_files;
+mod auth;
 mod errors;
 mod migrations;
+mod moderation;
 mod openapi;
 mod search;
 mod seed;
