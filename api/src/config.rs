@@ -147,3 +147,59 @@ pub fn resolve_auth(file: &FileConfig, flags: AuthFlags) -> anyhow::Result<AuthC
             .unwrap_or(defaults.session_absolute),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_https_public_origin_turns_on_secure_cookies() {
+        let cfg = resolve_auth(
+            &FileConfig::default(),
+            AuthFlags {
+                public_origin: Some("https://Stories.Example.org/".into()),
+                ..Default::default()
+            },
+        )
+        .expect("config");
+        assert!(cfg.secure_cookie);
+        assert_eq!(cfg.cookie_name(), "__Host-ps_session");
+        assert_eq!(cfg.public_origins, ["https://stories.example.org"]);
+        let cookie = cfg.cookie(Some("t")).to_string();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+
+    #[test]
+    fn plain_defaults_and_overrides() {
+        let file = FileConfig {
+            secure_cookies: Some(true),
+            session_idle_minutes: Some(30),
+            ..Default::default()
+        };
+        let cfg = resolve_auth(
+            &file,
+            AuthFlags {
+                session_max_hours: Some(1),
+                ..Default::default()
+            },
+        )
+        .expect("config");
+        assert!(cfg.secure_cookie);
+        assert_eq!(cfg.session_idle, chrono::Duration::minutes(30));
+        assert_eq!(cfg.session_absolute, chrono::Duration::hours(1));
+        assert!(resolve_auth(
+            &FileConfig::default(),
+            AuthFlags {
+                public_origin: Some("stories.example.org".into()),
+                ..Default::default()
+            }
+        )
+        .is_err());
+        let plain = resolve_auth(&FileConfig::default(), AuthFlags::default()).expect("config");
+        assert!(!plain.secure_cookie);
+        assert_eq!(plain.cookie_name(), "ps_session");
+    }
+}

@@ -198,36 +198,7 @@ pub fn update(
     patch: StoryPatch,
 ) -> AppResult<Story> {
     let id = find(conn, id_or_slug)?;
-    let before = load(conn, id)?;
-    let before_status = stories::status_of(conn, id)?;
-    let input = patch.apply(as_input(&before, &before_status));
-    let mut checked = check_input(conn, input)?;
-    conn.transaction::<_, AppError, _>(|conn| {
-        attach_sources(conn, &mut checked)?;
-        stories::replace(conn, id, &checked.story)?;
-        let after = load(conn, id)?;
-        let changes = diff(
-            &snapshot(&before, &before_status),
-            &snapshot(&after, checked.story.status),
-        );
-        let action = match (before_status.as_str(), checked.story.status) {
-            (DRAFT, PUBLISHED) => "story.publish",
-            (PUBLISHED, DRAFT) => "story.unpublish",
-            _ => "story.update",
-        };
-        audit::record(
-            conn,
-            &audit::NewEntry {
-                actor_id: actor,
-                action,
-                target_type: "story",
-                target_id: Some(id.to_string()),
-                details: changes,
-            },
-            Utc::now().naive_utc(),
-        )?;
-        Ok(after)
-    })
+    rewrite(conn, actor, id, patch, None)
 }
 
 /// Appends a dated follow-up.
@@ -238,30 +209,36 @@ pub fn add_update(
     update: UpdateInput,
 ) -> AppResult<Story> {
     let id = find(conn, id_or_slug)?;
-    let before = load(conn, id)?;
-    let mut updates: Vec<UpdateInput> = as_input(&before, PUBLISHED).updates;
+    let mut updates = as_input(&load(conn, id)?, PUBLISHED).updates;
     updates.push(update);
     let patch = StoryPatch {
         updates: Some(updates),
         ..Default::default()
     };
-    update_as(conn, actor, id, patch, "story.add_update")
+    rewrite(conn, actor, id, patch, Some("story.add_update"))
 }
 
-fn update_as(
+/// Rewrites a story with a patch applied, recording `action` (or, when None, `story.update`,
+/// `story.publish` or `story.unpublish` as the status went) with the fields that changed.
+fn rewrite(
     conn: &mut DbConn,
     actor: ActorId,
     id: i64,
     patch: StoryPatch,
-    action: &'static str,
+    action: Option<&'static str>,
 ) -> AppResult<Story> {
     let before = load(conn, id)?;
-    let status = stories::status_of(conn, id)?;
-    let mut checked = check_input(conn, patch.apply(as_input(&before, &status)))?;
+    let before_status = stories::status_of(conn, id)?;
+    let mut checked = check_input(conn, patch.apply(as_input(&before, &before_status)))?;
     conn.transaction::<_, AppError, _>(|conn| {
         attach_sources(conn, &mut checked)?;
         stories::replace(conn, id, &checked.story)?;
         let after = load(conn, id)?;
+        let action = action.unwrap_or(match (before_status.as_str(), checked.story.status) {
+            (DRAFT, PUBLISHED) => "story.publish",
+            (PUBLISHED, DRAFT) => "story.unpublish",
+            _ => "story.update",
+        });
         audit::record(
             conn,
             &audit::NewEntry {
@@ -269,7 +246,10 @@ fn update_as(
                 action,
                 target_type: "story",
                 target_id: Some(id.to_string()),
-                details: diff(&snapshot(&before, &status), &snapshot(&after, &status)),
+                details: diff(
+                    &snapshot(&before, &before_status),
+                    &snapshot(&after, checked.story.status),
+                ),
             },
             Utc::now().naive_utc(),
         )?;

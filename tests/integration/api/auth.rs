@@ -73,6 +73,33 @@ both_databases! {
         assert_eq!(me_status(&app, &rotated).await, 401);
     }
 
+    async fn sessions_end_when_idle_or_too_old(app) {
+        use diesel::prelude::*;
+        use peoples_stories_api::db::schema::sessions;
+        add_user(&app.pool, "maria", Role::Moderator);
+        let idle = app.session("maria").await;
+        let old = app.session("maria").await;
+        assert_eq!(me_status(&app, &idle.cookie).await, 200);
+        let hash = |s: &crate::support::Session| {
+            peoples_stories_api::auth::secret::token_hash(s.cookie.split_once('=').expect("cookie").1)
+        };
+        let now = chrono::Utc::now().naive_utc();
+        let mut conn = app.pool.get().expect("conn");
+        // Unused for longer than the idle limit (2 hours by default).
+        diesel::update(sessions::table.filter(sessions::token_hash.eq(hash(&idle))))
+            .set(sessions::last_seen_at.eq(now - chrono::Duration::hours(3)))
+            .execute(&mut conn).expect("age");
+        // In use, but past its absolute end.
+        diesel::update(sessions::table.filter(sessions::token_hash.eq(hash(&old))))
+            .set(sessions::expires_at.eq(now - chrono::Duration::seconds(1)))
+            .execute(&mut conn).expect("age");
+        drop(conn);
+        assert_eq!(me_status(&app, &idle.cookie).await, 401);
+        assert_eq!(me_status(&app, &old.cookie).await, 401);
+        let left: i64 = sessions::table.count().get_result(&mut app.pool.get().expect("conn")).expect("count");
+        assert_eq!(left, 0, "ended sessions are removed");
+    }
+
     async fn unknown_user_and_wrong_password_answer_alike(app) {
         add_user(&app.pool, "maria", Role::Moderator);
         let wrong = app.login("maria", "not the password at all").await;
