@@ -14,6 +14,13 @@ pub struct NewSession {
     pub me: Me,
 }
 
+/// What a login attempt came to.
+pub enum Outcome {
+    LoggedIn(NewSession),
+    /// Wrong username or password: answer `wrong_credentials()` after waiting this long.
+    Failed(std::time::Duration),
+}
+
 /// The one answer to every failed login, whatever failed: the same status and body.
 pub fn wrong_credentials() -> AppError {
     AppError::Unauthorized("the username or password is wrong".into())
@@ -37,7 +44,7 @@ pub fn attempt(
     login: &Login,
     client: &str,
     old_token: Option<&str>,
-) -> AppResult<NewSession> {
+) -> AppResult<Outcome> {
     let mut conn = pool.get()?;
     let key = throttle_key(&mut conn)?;
     let username = login.username.trim().to_lowercase();
@@ -68,9 +75,9 @@ pub fn attempt(
     let user = match (ok, user) {
         (true, Some(u)) => u,
         _ => {
-            throttle::record_failure(&mut conn, &user_key, throttle::PER_USERNAME, now)?;
+            let n = throttle::record_failure(&mut conn, &user_key, throttle::PER_USERNAME, now)?;
             throttle::record_failure(&mut conn, &client_key, throttle::PER_CLIENT, now)?;
-            return Err(wrong_credentials());
+            return Ok(Outcome::Failed(throttle::delay_after(n)));
         }
     };
     let role = Role::parse(&user.role)
@@ -79,6 +86,7 @@ pub fn attempt(
     let csrf = secret::random_token();
     conn.transaction::<_, AppError, _>(|conn| {
         accounts::clear_login_failures(conn, &user_key)?;
+        throttle::forget_stale(conn, throttle::PER_USERNAME, now)?;
         accounts::delete_expired_sessions(conn, now, now - cfg.session_idle)?;
         if let Some(old) = old_token {
             accounts::delete_session_by_hash(conn, &secret::token_hash(old))?;
@@ -104,12 +112,12 @@ pub fn attempt(
         )?;
         Ok(())
     })?;
-    Ok(NewSession {
+    Ok(Outcome::LoggedIn(NewSession {
         token,
         me: Me {
             username: user.username,
             role,
             csrf_token: Some(csrf),
         },
-    })
+    }))
 }

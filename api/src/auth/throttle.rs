@@ -40,21 +40,42 @@ pub fn locked_until(
         .filter(|until| *until > now))
 }
 
-/// Counts one failure; locks the key when it reaches the limit.
+/// Counts one failure; locks the key when it reaches the limit. Returns the failures now
+/// counted in the window.
 pub fn record_failure(
     conn: &mut DbConn,
     key: &str,
     limits: Limits,
     now: NaiveDateTime,
-) -> diesel::QueryResult<()> {
+) -> diesel::QueryResult<i32> {
     let (failures, window_start) = match accounts::login_failures(conn, key)? {
         Some((n, start, _)) if now - start < limits.window => (n + 1, start),
         _ => (1, now),
     };
     if failures >= limits.max_failures {
         // Locked: the count starts again when the lock ends.
-        accounts::put_login_failures(conn, key, 0, now, Some(now + limits.lock_for))
+        accounts::put_login_failures(conn, key, 0, now, Some(now + limits.lock_for))?;
     } else {
-        accounts::put_login_failures(conn, key, failures, window_start, None)
+        accounts::put_login_failures(conn, key, failures, window_start, None)?;
     }
+    Ok(failures)
+}
+
+/// How long to hold a failed login's answer: nothing for the first failure, then a quarter
+/// second more for each, up to two seconds. The wait is spent asynchronously, after the
+/// database work, so it slows guessing without holding a thread.
+pub fn delay_after(failures: i32) -> std::time::Duration {
+    let steps = u64::try_from(failures.saturating_sub(1))
+        .unwrap_or(0)
+        .min(8);
+    std::time::Duration::from_millis(250 * steps)
+}
+
+/// Forgets counts whose window and lock are both over.
+pub fn forget_stale(
+    conn: &mut DbConn,
+    limits: Limits,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    accounts::delete_stale_login_failures(conn, now - limits.window, now).map(|_| ())
 }

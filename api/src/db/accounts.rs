@@ -305,6 +305,25 @@ pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Removes throttling rows whose window began before `window_before` and that are not locked
+/// past `now`.
+pub fn delete_stale_login_failures(
+    conn: &mut DbConn,
+    window_before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::window_start.lt(window_before))
+            .filter(
+                login_failures::locked_until
+                    .is_null()
+                    .or(login_failures::locked_until.le(now)),
+            ),
+    )
+    .execute(conn)
+}
+
 /// A secret every node shares, made with `make` the first time any node asks. Call outside a
 /// transaction: when two nodes race, the loser's insert fails and both read the winner's.
 pub fn shared_secret(

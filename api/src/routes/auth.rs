@@ -52,9 +52,16 @@ pub async fn login(
         .map(|c| c.value().to_string());
     let pool = state.pool.clone();
     let cfg = state.auth.clone();
-    let session =
+    let outcome =
         web::block(move || auth::login::attempt(&pool, &cfg, &creds, &client, old.as_deref()))
             .await??;
+    let session = match outcome {
+        auth::login::Outcome::LoggedIn(s) => s,
+        auth::login::Outcome::Failed(delay) => {
+            actix_web::rt::time::sleep(delay).await;
+            return Err(auth::login::wrong_credentials());
+        }
+    };
     Ok(HttpResponse::Ok()
         .cookie(state.auth.cookie(Some(&session.token)))
         .json(session.me))

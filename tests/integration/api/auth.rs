@@ -124,8 +124,12 @@ both_databases! {
         add_user(&app.pool, "omar", Role::Moderator);
         for name in ["maria", "ghost"] {
             for i in 0..5 {
+                let started = std::time::Instant::now();
                 let res = app.login(name, "wrong password, again").await;
                 assert_eq!(res.status(), 401, "{name} attempt {i}");
+                // Each failure after the first is answered a quarter second slower.
+                let floor = std::time::Duration::from_millis(250 * i);
+                assert!(started.elapsed() >= floor, "{name} attempt {i} was not slowed");
             }
             // Locked now, whatever the password, and alike for a real and an unknown name.
             let res = app.login(name, PASSWORD).await;
