@@ -27,6 +27,15 @@ pub fn user_by_name(conn: &mut DbConn, username: &str) -> QueryResult<Option<Use
         .optional()
 }
 
+/// How many accounts are active admins.
+pub fn active_admin_count(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::disabled_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
 /// Every account, by username.
 pub fn list_users(conn: &mut DbConn) -> QueryResult<Vec<UserRow>> {
     users::table

@@ -107,6 +107,11 @@ pub fn disable_user(conn: &mut DbConn, actor: ActorId, username: &str) -> AppRes
         let user = accounts::user_by_name(conn, &username)?
             .ok_or_else(|| AppError::NotFound(format!("no account is named '{username}'")))?;
         if user.disabled_at.is_none() {
+            if user.role == Role::Admin.as_str() && accounts::active_admin_count(conn)? <= 1 {
+                return Err(AppError::Conflict(format!(
+                    "'{username}' is the last active admin: add another admin first"
+                )));
+            }
             accounts::disable_user(conn, user.id, now)?;
             audit::record(
                 conn,

@@ -180,6 +180,10 @@ both_databases! {
         assert!(tokens.iter().all(|t| t.revoked_at.is_some()));
         // The admin's own session is untouched.
         assert_eq!(me_status(&app, &admin.cookie).await, 200);
+        // The last active admin cannot be disabled: nobody could manage accounts then.
+        let res = app.as_browser(Method::POST, "/api/v1/users/ada/disable", &admin).send().await.expect("disable");
+        assert_eq!(res.status(), 409);
+        assert_eq!(me_status(&app, &admin.cookie).await, 200);
     }
 
     async fn api_tokens_act_for_their_account_without_csrf(app) {

@@ -408,8 +408,15 @@ async fn the_command_line_adds_users_and_tokens() {
         .await
         .expect("users");
     assert_eq!(res.status(), 200);
-    let (ok, _, _) = run(&["user", "disable", "--username", "ada"], None);
-    assert!(ok);
+    let (ok, _, err) = run(&["user", "disable", "--username", "ada"], None);
+    assert!(!ok && err.contains("last active admin"), "{err}");
+    let (ok, _, err) = run(
+        &["user", "add", "--username", "bea", "--role", "admin"],
+        Some(PASSWORD),
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["user", "disable", "--username", "ada"], None);
+    assert!(ok, "{err}");
     let res = app
         .as_script(Method::GET, "/api/v1/users", &token)
         .send()
