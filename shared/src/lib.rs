@@ -21,8 +21,8 @@ pub use date::{DatePrecision, PartialDate};
 pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
 pub use moderation::{
     ApiToken, AuditEntry, AuditPage, CreateApiToken, CreateModerator, LinkInput, Login,
-    LoginResponse, Me, Moderator, NewApiToken, Role, SourceInput, SourcePatch, StoryInput,
-    StoryPatch, StoryStatus, UpdateInput,
+    LoginResponse, ManagedStory, ManagedStoryPage, Me, Moderator, NewApiToken, Role, SourceInput,
+    SourcePatch, StoryInput, StoryPatch, StoryStatus, UpdateInput,
 };
 pub use problem::{FieldError, Problem};
 pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};

@@ -258,6 +258,25 @@ impl StoryStatus {
     }
 }
 
+/// A story of any status, as moderators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ManagedStory {
+    pub status: StoryStatus,
+    #[serde(flatten)]
+    pub story: crate::story::Story,
+}
+
+/// A page of stories of any status, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ManagedStoryPage {
+    pub items: Vec<ManagedStory>,
+    pub total: i64,
+    pub limit: u32,
+    pub offset: u64,
+}
+
 /// A dated follow-up as moderators write it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

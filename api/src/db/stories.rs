@@ -48,13 +48,17 @@ pub struct StoryFilter {
     pub to_key: Option<i32>,
     /// Moderators may list drafts too; the public never does.
     pub include_drafts: bool,
+    /// Drafts alone (moderators).
+    pub drafts_only: bool,
 }
 
 type BoxedStories<'a> = stories::BoxedQuery<'a, MultiBackend>;
 
 fn filtered(f: &StoryFilter) -> BoxedStories<'_> {
     let mut q = stories::table.into_boxed();
-    if !f.include_drafts {
+    if f.drafts_only {
+        q = q.filter(stories::status.eq(DRAFT));
+    } else if !f.include_drafts {
         q = q.filter(stories::status.eq(PUBLISHED));
     }
     if !f.theme_ids.is_empty() {
@@ -151,6 +155,7 @@ fn one_country_page(
         || f.from_key.is_some()
         || f.to_key.is_some()
         || f.include_drafts
+        || f.drafts_only
     {
         return Ok(None);
     }
@@ -492,4 +497,14 @@ pub fn status_of(conn: &mut DbConn, id: i64) -> QueryResult<String> {
         .filter(stories::id.eq(id))
         .select(stories::status)
         .first(conn)
+}
+
+/// The statuses of these stories.
+pub fn statuses(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    Ok(stories::table
+        .filter(stories::id.eq_any(ids))
+        .select((stories::id, stories::status))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
 }

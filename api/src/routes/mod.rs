@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod health;
+pub mod manage;
 pub mod stories;
 pub mod taxonomy;
 pub mod writes;
@@ -29,6 +30,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(writes::update_story)
         .service(writes::delete_story)
         .service(writes::add_story_update)
+        .service(manage::list_managed_stories)
+        .service(manage::get_managed_story)
         .service(taxonomy::list_themes)
         .service(taxonomy::list_countries)
         .service(taxonomy::list_sources)

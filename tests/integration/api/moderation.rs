@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use peoples_stories_shared::{AuditPage, Problem, Role, Source, Story, StoryPage};
+use peoples_stories_shared::{
+    AuditPage, ManagedStory, ManagedStoryPage, Problem, Role, Source, Story, StoryPage, StoryStatus,
+};
 use reqwest::Method;
 
 use crate::support::{
@@ -71,6 +73,18 @@ both_databases! {
         assert_eq!(res.status(), 200);
         assert_eq!(hits(&app, "numbat").await, 0);
         app.get_problem(&path, 404).await;
+        // Moderators still see it, with its status.
+        let managed: ManagedStory = app.as_browser(Method::GET, &format!("/api/v1/manage/stories/{}", story.id), &s)
+            .send().await.expect("manage").json().await.expect("json");
+        assert_eq!((managed.status, managed.story.title.as_str()), (StoryStatus::Draft, "Numbat burrows cleared"));
+        let drafts: ManagedStoryPage = app.as_browser(Method::GET, "/api/v1/manage/stories?status=draft", &s)
+            .send().await.expect("manage").json().await.expect("json");
+        assert_eq!(drafts.total, 1);
+        let all: ManagedStoryPage = app.as_browser(Method::GET, "/api/v1/manage/stories", &s)
+            .send().await.expect("manage").json().await.expect("json");
+        assert_eq!(all.total, 3, "two seed stories and the draft");
+        let res = app.as_browser(Method::GET, "/api/v1/manage/stories?status=gone", &s).send().await.expect("manage");
+        assert_eq!(res.status(), 400);
         let res = app.as_browser(Method::PATCH, &path, &s)
             .json(&serde_json::json!({"status": "published"}))
             .send().await.expect("publish");
