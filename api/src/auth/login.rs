@@ -121,3 +121,23 @@ pub fn attempt(
         },
     }))
 }
+
+/// Ends a session (logout), on every node at once.
+pub fn end_session(pool: &Pool, user_id: i64, session_id: i64) -> AppResult<()> {
+    let mut conn = pool.get()?;
+    conn.transaction::<_, AppError, _>(|conn| {
+        accounts::delete_session(conn, session_id)?;
+        audit::record(
+            conn,
+            &audit::NewEntry {
+                actor_id: Some(user_id),
+                action: "auth.logout",
+                target_type: "session",
+                target_id: None,
+                details: serde_json::json!({}),
+            },
+            Utc::now().naive_utc(),
+        )?;
+        Ok(())
+    })
+}

@@ -5,8 +5,6 @@ use peoples_stories_shared::{Login, LoginResponse, Me, Problem};
 
 use super::json_body;
 use crate::auth::{self, same_origin, Moderator, Via};
-use crate::db::accounts;
-use crate::db::audit;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -84,26 +82,7 @@ pub async fn logout(who: Moderator, state: web::Data<AppState>) -> AppResult<Htt
     let caller = who.0;
     if let Via::Session { id, .. } = caller.via {
         let pool = state.pool.clone();
-        web::block(move || -> AppResult<()> {
-            let mut conn = pool.get()?;
-            use diesel::Connection;
-            conn.transaction::<_, AppError, _>(|conn| {
-                accounts::delete_session(conn, id)?;
-                audit::record(
-                    conn,
-                    &audit::NewEntry {
-                        actor_id: Some(caller.user_id),
-                        action: "auth.logout",
-                        target_type: "session",
-                        target_id: None,
-                        details: serde_json::json!({}),
-                    },
-                    chrono::Utc::now().naive_utc(),
-                )?;
-                Ok(())
-            })
-        })
-        .await??;
+        web::block(move || auth::login::end_session(&pool, caller.user_id, id)).await??;
     }
     Ok(HttpResponse::NoContent()
         .cookie(state.auth.cookie(None))
