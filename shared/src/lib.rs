@@ -20,9 +20,10 @@ pub use contribution::{
 pub use date::{DatePrecision, PartialDate};
 pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
 pub use moderation::{
-    ApiToken, AuditEntry, AuditPage, CreateApiToken, CreateModerator, LinkInput, Login,
-    LoginResponse, ManagedStory, ManagedStoryPage, Me, Moderator, NewApiToken, Role, SourceInput,
-    SourcePatch, StoryInput, StoryPatch, StoryStatus, UpdateInput,
+    ApiToken, AuditEntry, AuditPage, BulkResult, CreateApiToken, CreateModerator, GuestbookAction,
+    GuestbookBulk, GuestbookPatch, LinkInput, Login, LoginResponse, ManagedStory, ManagedStoryPage,
+    Me, Moderator, NewApiToken, RejectSubmission, Role, SourceInput, SourcePatch, StoryInput,
+    StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
 };
 pub use problem::{FieldError, Problem};
 pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};

@@ -561,6 +561,87 @@ impl SourceInput {
     }
 }
 
+/// Rejecting a submission (`POST /api/v1/submissions/{id}/reject`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectSubmission {
+    /// Why, for the moderators' records; 1 to 2000 characters.
+    #[cfg_attr(feature = "openapi", schema(example = "Not a human-rights story"))]
+    pub reason: String,
+}
+
+/// A moderator's edit of a pending submission (`PATCH /api/v1/submissions/{id}`): absent
+/// fields stay, `null` clears an optional one, lists replace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// ISO codes or names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countries: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub byline: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<LinkInput>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub related_url: Option<Option<String>>,
+}
+
+/// Changing a guestbook entry (`PATCH /api/v1/guestbook/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GuestbookPatch {
+    pub status: crate::contribution::GuestbookStatus,
+}
+
+/// What a bulk action does to guestbook entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GuestbookAction {
+    /// Make them visible.
+    Show,
+    /// Hide them.
+    Hide,
+    /// Delete them for good.
+    Delete,
+}
+
+/// One action on many guestbook entries (`POST /api/v1/guestbook/bulk`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GuestbookBulk {
+    /// 1 to 500 entry ids.
+    pub ids: Vec<i64>,
+    pub action: GuestbookAction,
+}
+
+/// How many entries a bulk action changed (ids that do not exist are skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkResult {
+    pub affected: u64,
+}
+
 fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
     let n = value.trim().chars().count();
     if n == 0 {

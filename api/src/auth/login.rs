@@ -1,7 +1,6 @@
 //! Logging in: throttling, the password check, and a fresh session.
 
 use chrono::Utc;
-use diesel::Connection;
 use peoples_stories_shared::{Login, Me, Role};
 
 use super::{password, secret, throttle, AuthConfig};
@@ -77,7 +76,7 @@ pub fn attempt(
         .ok_or_else(|| anyhow::anyhow!("account {} has an unknown role", user.id))?;
     let token = secret::random_token();
     let csrf = secret::random_token();
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(&mut conn, |conn| {
         accounts::clear_login_failures(conn, &user_key)?;
         throttle::forget_stale(conn, throttle::PER_USERNAME, now)?;
         accounts::delete_expired_sessions(conn, now, now - cfg.session_idle)?;
@@ -118,7 +117,7 @@ pub fn attempt(
 /// Ends a session (logout), on every node at once.
 pub fn end_session(pool: &Pool, user_id: i64, session_id: i64) -> AppResult<()> {
     let mut conn = pool.get()?;
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(&mut conn, |conn| {
         accounts::delete_session(conn, session_id)?;
         audit::record(
             conn,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod changes;
 pub mod contributions;
+pub mod queue;
 pub mod reference;
 pub mod schema;
 pub mod sources;

@@ -1,7 +1,6 @@
 //! Accounts and API tokens.
 
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 use peoples_stories_shared::moderation::{check_password, check_username};
 use peoples_stories_shared::{ApiToken, FieldError, Moderator, NewApiToken, Role};
 
@@ -68,7 +67,7 @@ pub fn create_user(
     check(errors)?;
     let hash = password::hash(password)?;
     let now = Utc::now().naive_utc();
-    let row = conn.transaction::<_, AppError, _>(|conn| {
+    let row = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         if accounts::user_by_name(conn, &username)?.is_some() {
             return Err(AppError::Conflict(format!(
                 "the username '{username}' is taken"
@@ -103,7 +102,7 @@ pub fn list_users(conn: &mut DbConn) -> AppResult<Vec<Moderator>> {
 pub fn disable_user(conn: &mut DbConn, actor: ActorId, username: &str) -> AppResult<Moderator> {
     let username = username.trim().to_lowercase();
     let now = Utc::now().naive_utc();
-    let row = conn.transaction::<_, AppError, _>(|conn| {
+    let row = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let user = accounts::user_by_name(conn, &username)?
             .ok_or_else(|| AppError::NotFound(format!("no account is named '{username}'")))?;
         if user.disabled_at.is_none() {
@@ -149,7 +148,7 @@ pub fn create_token(
     let username = username.trim().to_lowercase();
     let secret = format!("ps_{}", secret::random_token());
     let now: NaiveDateTime = Utc::now().naive_utc();
-    let (row, username) = conn.transaction::<_, AppError, _>(|conn| {
+    let (row, username) = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let user = accounts::user_by_name(conn, &username)?
             .filter(|u| u.disabled_at.is_none())
             .ok_or_else(|| {
@@ -196,7 +195,7 @@ pub fn list_tokens(conn: &mut DbConn) -> AppResult<Vec<ApiToken>> {
 /// Revokes an API token.
 pub fn revoke_token(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<ApiToken> {
     let now = Utc::now().naive_utc();
-    let (row, username) = conn.transaction::<_, AppError, _>(|conn| {
+    let (row, username) = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let (row, username) = accounts::token_by_id(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("no API token has the id {id}")))?;
         if row.revoked_at.is_none() {

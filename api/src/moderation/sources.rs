@@ -1,7 +1,6 @@
 //! Writing sources (publishers).
 
 use chrono::Utc;
-use diesel::Connection;
 use peoples_stories_shared::{Source, SourceInput, SourcePatch};
 
 use super::{check, diff, ActorId};
@@ -24,7 +23,7 @@ fn normalised(mut input: SourceInput) -> SourceInput {
 pub fn create(conn: &mut DbConn, actor: ActorId, input: SourceInput) -> AppResult<Source> {
     let input = normalised(input);
     check(input.validate())?;
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let slug = match &input.slug {
             Some(s) => s.clone(),
             None => sources::unique_slug(conn, &slug::slugify(&input.name))?,
@@ -64,7 +63,7 @@ pub fn update(
     });
     check(input.validate())?;
     let slug = input.slug.clone().unwrap_or_default();
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let before = load(conn, row.id)?;
         sources::update(conn, row.id, &slug, &input.name, &input.domain)?;
         let after = load(conn, row.id)?;

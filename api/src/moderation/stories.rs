@@ -3,7 +3,6 @@
 //! transaction; callers then bring this node's index up to date.
 
 use chrono::Utc;
-use diesel::Connection;
 use peoples_stories_shared::{
     FieldError, LinkInput, Story, StoryInput, StoryPatch, StoryStatus, UpdateInput,
 };
@@ -138,25 +137,28 @@ fn find(conn: &mut DbConn, id_or_slug: &str) -> AppResult<i64> {
 
 /// Writes a new story; published unless `status` says `draft`.
 pub fn create(conn: &mut DbConn, actor: ActorId, input: StoryInput) -> AppResult<Story> {
+    crate::db::write_transaction::<_, AppError, _>(conn, |conn| create_within(conn, actor, input))
+}
+
+/// As `create`, inside the caller's transaction (approving a submission).
+pub fn create_within(conn: &mut DbConn, actor: ActorId, input: StoryInput) -> AppResult<Story> {
     let mut checked = check_input(conn, input)?;
-    conn.transaction::<_, AppError, _>(|conn| {
-        checked.story.slug = stories::unique_slug(conn, &checked.story.title)?;
-        attach_sources(conn, &mut checked)?;
-        let id = stories::insert(conn, &checked.story)?;
-        let story = load(conn, id)?;
-        audit::record(
-            conn,
-            &audit::NewEntry {
-                actor_id: actor,
-                action: "story.create",
-                target_type: "story",
-                target_id: Some(id.to_string()),
-                details: snapshot(&story, checked.story.status),
-            },
-            Utc::now().naive_utc(),
-        )?;
-        Ok(story)
-    })
+    checked.story.slug = stories::unique_slug(conn, &checked.story.title)?;
+    attach_sources(conn, &mut checked)?;
+    let id = stories::insert(conn, &checked.story)?;
+    let story = load(conn, id)?;
+    audit::record(
+        conn,
+        &audit::NewEntry {
+            actor_id: actor,
+            action: "story.create",
+            target_type: "story",
+            target_id: Some(id.to_string()),
+            details: snapshot(&story, checked.story.status),
+        },
+        Utc::now().naive_utc(),
+    )?;
+    Ok(story)
 }
 
 /// A story as input again, so a patch can be applied to it.
@@ -230,7 +232,7 @@ fn rewrite(
     let before = load(conn, id)?;
     let before_status = stories::status_of(conn, id)?;
     let mut checked = check_input(conn, patch.apply(as_input(&before, &before_status)))?;
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         attach_sources(conn, &mut checked)?;
         stories::replace(conn, id, &checked.story)?;
         let after = load(conn, id)?;
@@ -260,7 +262,7 @@ fn rewrite(
 /// Deletes a story for good; the audit entry keeps what it was.
 pub fn delete(conn: &mut DbConn, actor: ActorId, id_or_slug: &str) -> AppResult<()> {
     let id = find(conn, id_or_slug)?;
-    conn.transaction::<_, AppError, _>(|conn| {
+    crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let story = load(conn, id)?;
         let status = stories::status_of(conn, id)?;
         stories::delete(conn, id)?;

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod contributions;
 pub mod health;
 pub mod manage;
+pub mod queue;
 pub mod stories;
 pub mod taxonomy;
 pub mod writes;
@@ -51,7 +52,16 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(audit::list_audit)
         .service(contributions::create_submission)
         .service(contributions::sign_guestbook)
-        .service(contributions::list_guestbook);
+        .service(contributions::list_guestbook)
+        .service(queue::list_submissions)
+        .service(queue::get_submission)
+        .service(queue::update_submission)
+        .service(queue::approve_submission)
+        .service(queue::reject_submission)
+        .service(queue::list_guestbook_by_status)
+        .service(queue::bulk_guestbook)
+        .service(queue::update_guestbook_entry)
+        .service(queue::delete_guestbook_entry);
 }
 
 /// Reads a JSON request body. Handlers take the body as bytes and read it after their role

@@ -18,7 +18,7 @@ use crate::state::AppState;
 
 /// Brings this node's search index up to date after a committed write. A failure is logged,
 /// not returned: the write stands, and the follower retries within a second.
-fn refresh_search(state: &AppState) {
+pub(crate) fn refresh_search(state: &AppState) {
     if let Err(e) = state.search.catch_up(&state.pool) {
         tracing::warn!(error = %e, "search index did not catch up after a write");
     }

@@ -8,6 +8,7 @@ mod errors;
 mod migrations;
 mod moderation;
 mod openapi;
+mod queue;
 mod search;
 mod seed;
 mod stories;
