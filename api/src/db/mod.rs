@@ -3,8 +3,11 @@
 //! Only this module speaks SQL. Statements that differ between the backends are marked
 //! `BACKEND-SPECIFIC` so they can be found with one search.
 
+pub mod accounts;
+pub mod audit;
 pub mod changes;
 pub mod contributions;
+pub mod queue;
 pub mod reference;
 pub mod schema;
 pub mod sources;
