@@ -24,7 +24,8 @@ pub enum Backend {
 /// The PostgreSQL server tests create their databases on. Its role needs CREATEDB.
 pub fn postgres_admin_url() -> String {
     std::env::var("PS_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        "postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres".to_string()
+        "postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres?sslmode=disable"
+            .to_string()
     })
 }
 
