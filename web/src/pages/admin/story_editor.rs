@@ -315,14 +315,16 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
                         };
                         match api::patch_story(m.story.id, &patch).await {
                             Ok(story) => {
+                                let message = match status {
+                                    None => "Saved.",
+                                    Some(StoryStatus::Published) => "Saved and published.",
+                                    Some(StoryStatus::Draft) => "Saved and unpublished.",
+                                };
                                 let status = status.unwrap_or(m.status);
                                 let updated = ManagedStory { status, story };
                                 draft.load(&updated);
                                 current.set(Some(updated));
-                                saved.set(Some(match status {
-                                    StoryStatus::Published => "Saved and published.".into(),
-                                    StoryStatus::Draft => "Saved as a draft.".into(),
-                                }));
+                                saved.set(Some(message.to_string()));
                             }
                             Err(p) => errors.show(p),
                         }
