@@ -56,6 +56,17 @@ pub fn login_path(path: &str) -> String {
     format!("/admin/login?next={next}")
 }
 
+/// The page shown now, path and query (the router keeps the query without its `?`).
+fn current_path(location: &leptos_router::location::Location) -> String {
+    let path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 /// Where to go after signing in: `next` when it is a page of the admin view, else the
 /// dashboard. Anything else (another site, `//host`) is ignored.
 pub fn safe_next(next: Option<String>) -> String {
@@ -77,11 +88,7 @@ pub fn AdminShell() -> impl IntoView {
     let check = {
         let navigate = navigate.clone();
         move || {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            let here = current_path(&location);
             let navigate = navigate.clone();
             problem.set(None);
             spawn_local(async move {
@@ -212,11 +219,7 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
 pub fn AdminProblem(problem: Problem, retry: Callback<()>) -> impl IntoView {
     if problem.status == 401 {
         let location = use_location();
-        let here = format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            location.search.get_untracked()
-        );
+        let here = current_path(&location);
         return view! {
             <div class="status error" role="alert">
                 <p class="error-title">"Your session has ended"</p>
