@@ -62,13 +62,22 @@ impl FormErrors {
     }
 }
 
-/// The id of a field's error message, for `aria-describedby`.
-pub fn error_id(field: &str) -> String {
-    let clean: String = field
+/// A field name as an id part: `links[0].url` → `links-0--url`.
+fn id_part(field: &str) -> String {
+    field
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("error-{clean}")
+        .collect()
+}
+
+/// The id of a field's input: `f-title`, `f-links-0--url`.
+pub fn field_id(field: &str) -> String {
+    format!("f-{}", id_part(field))
+}
+
+/// The id of a field's error message, for `aria-describedby`.
+pub fn error_id(field: &str) -> String {
+    format!("error-{}", id_part(field))
 }
 
 /// One field's error, shown under it; nothing when the field is fine.
@@ -100,7 +109,7 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] autocomplete: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{}", error_id(&field));
+    let id = field_id(&field);
     let hint_id = format!("{id}-hint");
     let described = {
         let field = field.clone();
@@ -152,7 +161,7 @@ pub fn TextArea(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let id = format!("f-{}", error_id(&field));
+    let id = field_id(&field);
     let hint_id = format!("{id}-hint");
     let described = {
         let field = field.clone();
