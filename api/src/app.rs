@@ -28,6 +28,7 @@ use crate::state::AppState;
     tags(
         (name = "stories", description = "Published stories: list, filter and read"),
         (name = "taxonomy", description = "Themes, countries and sources"),
+        (name = "contributions", description = "What readers send: story submissions and the guestbook"),
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Moderators' sessions: log in, log out, who am I"),
         (name = "moderation", description = "Moderators writing stories and sources"),

@@ -10,6 +10,8 @@ pub enum AppError {
     /// Query parameters or body fields that are wrong; each named with what is allowed.
     #[error("invalid input")]
     Invalid {
+        /// 400 for query parameters and headers, 422 for body fields.
+        status: StatusCode,
         detail: String,
         errors: Vec<FieldError>,
     },
@@ -21,9 +23,6 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
-    /// Too many attempts (failed logins); try again after `retry_after` seconds.
-    #[error("too many requests: {detail}")]
-    TooManyRequests { detail: String, retry_after: u64 },
     #[error("conflict: {0}")]
     Conflict(String),
     /// A request the server cannot read: malformed JSON, wrong media type, too large.
@@ -31,6 +30,12 @@ pub enum AppError {
     Request {
         status: StatusCode,
         title: &'static str,
+        detail: String,
+    },
+    /// Too many requests from one client; try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited {
+        retry_after_secs: u64,
         detail: String,
     },
     #[error("service unavailable: {0}")]
@@ -41,14 +46,36 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A 400 naming the bad fields.
+    /// A 400 naming the bad query parameters or headers.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self::invalid_with(StatusCode::BAD_REQUEST, "parameters", errors)
+    }
+
+    /// A 422 naming the bad fields of a request body.
+    pub fn invalid_body(errors: Vec<FieldError>) -> Self {
+        Self::invalid_with(StatusCode::UNPROCESSABLE_ENTITY, "fields", errors)
+    }
+
+    fn invalid_with(status: StatusCode, what: &str, errors: Vec<FieldError>) -> Self {
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         let detail = match errors.as_slice() {
-            [one] => one.message.clone(),
-            _ => format!("these parameters are invalid: {}", names.join(", ")),
+            [one] => format!("{}: {}", one.field, one.message),
+            _ => format!("these {what} are invalid: {}", names.join(", ")),
         };
-        AppError::Invalid { detail, errors }
+        AppError::Invalid {
+            status,
+            detail,
+            errors,
+        }
+    }
+
+    /// A request the server cannot read (400, 413, 415, ...).
+    pub fn request(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Request {
+            status,
+            title,
+            detail: detail.into(),
+        }
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -58,7 +85,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let status = self.status_code().as_u16();
         let (kind, title, detail, errors) = match self {
-            AppError::Invalid { detail, errors } => (
+            AppError::Invalid { detail, errors, .. } => (
                 "invalid-input",
                 "Invalid input",
                 detail.clone(),
@@ -69,16 +96,16 @@ impl AppError {
             }
             AppError::Forbidden(what) => ("forbidden", "Forbidden", what.clone(), Vec::new()),
             AppError::NotFound(what) => ("not-found", "Not found", what.clone(), Vec::new()),
-            AppError::TooManyRequests { detail, .. } => (
-                "too-many-requests",
-                "Too many requests",
-                detail.clone(),
-                Vec::new(),
-            ),
             AppError::Conflict(what) => ("conflict", "Conflict", what.clone(), Vec::new()),
             AppError::Request { title, detail, .. } => {
                 ("bad-request", *title, detail.clone(), Vec::new())
             }
+            AppError::RateLimited { detail, .. } => (
+                "rate-limited",
+                "Too many requests",
+                detail.clone(),
+                Vec::new(),
+            ),
             AppError::Unavailable(what) => (
                 "unavailable",
                 "Service unavailable",
@@ -131,11 +158,11 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::Invalid { status, .. } => *status,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Request { status, .. } => *status,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -155,9 +182,13 @@ impl ResponseError for AppError {
                     header::HeaderValue::from_static("Bearer"),
                 );
             }
-            AppError::TooManyRequests { retry_after, .. } => {
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                res.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(*retry_after_secs),
+                );
             }
             _ => {}
         }

@@ -27,6 +27,9 @@ struct Cli {
     /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
     #[arg(long, env = "PS_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// With no command, `serve` runs with these.
+    #[command(flatten)]
+    serve: ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -97,7 +100,7 @@ enum TokenCommand {
     },
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "BIND")]
@@ -122,6 +125,8 @@ struct ServeArgs {
     /// A session ends this many hours after login (default 12).
     #[arg(long, env = "PS_SESSION_MAX_HOURS")]
     session_max_hours: Option<u32>,
+    #[command(flatten)]
+    contributions: peoples_stories_api::config::ContributionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -151,25 +156,27 @@ fn main() {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     let serve_args = match &cli.command {
-        Some(Command::Serve(a)) => Some(a),
+        Some(Command::Serve(a)) => Some(a.clone()),
+        None => Some(cli.serve.clone()),
         _ => None,
     };
     let auth = config::resolve_auth(
         &file,
         AuthFlags {
-            public_origin: serve_args.and_then(|a| a.public_origin.clone()),
-            secure_cookies: serve_args.and_then(|a| a.secure_cookies),
-            session_idle_minutes: serve_args.and_then(|a| a.session_idle_minutes),
-            session_max_hours: serve_args.and_then(|a| a.session_max_hours),
+            public_origin: serve_args.as_ref().and_then(|a| a.public_origin.clone()),
+            secure_cookies: serve_args.as_ref().and_then(|a| a.secure_cookies),
+            session_idle_minutes: serve_args.as_ref().and_then(|a| a.session_idle_minutes),
+            session_max_hours: serve_args.as_ref().and_then(|a| a.session_max_hours),
         },
     )?;
     let settings = Settings::resolve(
         file,
         cli.database_url.clone(),
-        serve_args.and_then(|a| a.bind.clone()),
-        serve_args.and_then(|a| a.web_dist.clone()),
-        serve_args.and_then(|a| a.pool_size),
+        serve_args.as_ref().and_then(|a| a.bind.clone()),
+        serve_args.as_ref().and_then(|a| a.web_dist.clone()),
+        serve_args.as_ref().and_then(|a| a.pool_size),
         cli.index_dir.clone(),
+        serve_args.map(|a| a.contributions).unwrap_or_default(),
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
@@ -370,12 +377,13 @@ fn serve(
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database.
     search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
-    let state = AppState {
-        backend: url.backend,
+    let state = AppState::new(
         pool,
+        url.backend,
         search,
-        auth: std::sync::Arc::new(auth),
-    };
+        settings.contributions.clone(),
+        auth,
+    )?;
     tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
     actix_web::rt::System::new()
         .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;

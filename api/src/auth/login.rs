@@ -5,8 +5,9 @@ use diesel::Connection;
 use peoples_stories_shared::{Login, Me, Role};
 
 use super::{password, secret, throttle, AuthConfig};
-use crate::db::{accounts, audit, DbConn, Pool};
+use crate::db::{accounts, audit, Pool};
 use crate::error::{AppError, AppResult};
+use crate::extract::keyed_hash;
 
 /// A new session: the cookie's token (shown to no one but the browser) and who it is.
 pub struct NewSession {
@@ -26,30 +27,22 @@ pub fn wrong_credentials() -> AppError {
     AppError::Unauthorized("the username or password is wrong".into())
 }
 
-/// The key the nodes share for throttling hashes.
-fn throttle_key(conn: &mut DbConn) -> AppResult<String> {
-    Ok(accounts::shared_secret(
-        conn,
-        "login-throttle-key",
-        secret::random_token,
-    )?)
-}
-
 /// Checks a login and opens a session, ending `old_token`'s session if the browser had one
-/// (so a session token is never reused across logins). `client` is the peer's address; it
-/// is only ever hashed.
+/// (so a session token is never reused across logins). `client_hash` is the client's keyed
+/// address hash (`extract::ClientHash`); the typed username is hashed under the same key
+/// (`state.client_key`), so the throttle table holds neither in the clear.
 pub fn attempt(
     pool: &Pool,
     cfg: &AuthConfig,
+    key: &[u8],
     login: &Login,
-    client: &str,
+    client_hash: &str,
     old_token: Option<&str>,
 ) -> AppResult<Outcome> {
     let mut conn = pool.get()?;
-    let key = throttle_key(&mut conn)?;
     let username = login.username.trim().to_lowercase();
-    let user_key = format!("u:{}", secret::keyed_hash(&key, &username));
-    let client_key = format!("c:{}", secret::keyed_hash(&key, client));
+    let user_key = format!("u:{}", keyed_hash(key, username.as_bytes()));
+    let client_key = format!("c:{client_hash}");
     let now = Utc::now().naive_utc();
     let locked = [&user_key, &client_key]
         .into_iter()
@@ -59,9 +52,9 @@ pub fn attempt(
         .flatten()
         .max();
     if let Some(until) = locked {
-        return Err(AppError::TooManyRequests {
+        return Err(AppError::RateLimited {
             detail: "too many failed logins; try again later".into(),
-            retry_after: (until - now).num_seconds().max(1) as u64,
+            retry_after_secs: (until - now).num_seconds().max(1) as u64,
         });
     }
     let user = accounts::user_by_name(&mut conn, &username)?;

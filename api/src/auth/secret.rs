@@ -2,7 +2,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -19,18 +18,6 @@ pub fn random_token() -> String {
 /// are 256 random bits, so a fast hash is enough (no dictionary can guess them).
 pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
-/// HMAC-SHA-256 of `value` under `key`, for throttling keys that must not reveal what they
-/// count (a client's address, a username someone typed).
-pub fn keyed_hash(key: &str, value: &str) -> String {
-    // HMAC accepts keys of any length.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    mac.update(value.as_bytes());
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
@@ -51,6 +38,5 @@ mod tests {
         assert_ne!(token_hash(&a), a);
         assert!(same_secret(&a, &a.clone()));
         assert!(!same_secret(&a, "x"));
-        assert_ne!(keyed_hash("k1", "v"), keyed_hash("k2", "v"));
     }
 }

@@ -1,10 +1,10 @@
-//! Accounts, sessions, API tokens, login throttling and shared secrets. Tokens arrive here
+//! Accounts, sessions, API tokens and login throttling. Tokens arrive here
 //! already hashed: this module never sees a session or API token in the clear.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{api_tokens, login_failures, server_secrets, sessions, users};
+use super::schema::{api_tokens, login_failures, sessions, users};
 use super::DbConn;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -331,28 +331,4 @@ pub fn delete_stale_login_failures(
             ),
     )
     .execute(conn)
-}
-
-/// A secret every node shares, made with `make` the first time any node asks. Call outside a
-/// transaction: when two nodes race, the loser's insert fails and both read the winner's.
-pub fn shared_secret(
-    conn: &mut DbConn,
-    name: &str,
-    make: impl FnOnce() -> String,
-) -> QueryResult<String> {
-    let existing = || {
-        server_secrets::table
-            .filter(server_secrets::name.eq(name))
-            .select(server_secrets::value)
-    };
-    if let Some(v) = existing().first::<String>(conn).optional()? {
-        return Ok(v);
-    }
-    let _ = diesel::insert_into(server_secrets::table)
-        .values((
-            server_secrets::name.eq(name),
-            server_secrets::value.eq(make()),
-        ))
-        .execute(conn);
-    existing().first(conn)
 }

@@ -141,10 +141,10 @@ pub fn create_token(
     let name = name.trim();
     let n = name.chars().count();
     if n == 0 || n > 200 || name.chars().any(char::is_control) {
-        return Err(AppError::field(
+        return Err(AppError::invalid_body(vec![FieldError::new(
             "name",
             "is required: 1 to 200 characters saying what the token is for",
-        ));
+        )]));
     }
     let username = username.trim().to_lowercase();
     let secret = format!("ps_{}", secret::random_token());

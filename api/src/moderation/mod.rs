@@ -31,11 +31,11 @@ pub fn diff(old: &serde_json::Value, new: &serde_json::Value) -> serde_json::Val
     serde_json::Value::Object(out)
 }
 
-/// A 400 naming every bad field, or Ok when there is none.
+/// A 422 naming every bad body field, or Ok when there is none.
 pub fn check(errors: Vec<FieldError>) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(AppError::invalid(errors))
+        Err(AppError::invalid_body(errors))
     }
 }

@@ -38,7 +38,7 @@ pub async fn list_users(
     request_body = CreateModerator,
     responses(
         (status = 201, description = "The account", body = Moderator),
-        (status = 400, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin, or missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The username is taken", body = Problem, content_type = "application/problem+json"),
@@ -120,7 +120,7 @@ pub async fn list_tokens(
     request_body = CreateApiToken,
     responses(
         (status = 201, description = "The token with its secret", body = NewApiToken),
-        (status = 400, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin, or missing CSRF proof", body = Problem, content_type = "application/problem+json"),
     )

@@ -6,6 +6,7 @@ use peoples_stories_shared::{Login, LoginResponse, Me, Problem};
 use super::json_body;
 use crate::auth::{self, same_origin, Moderator, Via};
 use crate::error::{AppError, AppResult};
+use crate::extract::ClientHash;
 use crate::state::AppState;
 
 /// Log in with a username and password. Answers with who you are and the CSRF token, and
@@ -17,7 +18,7 @@ use crate::state::AppState;
     request_body = Login,
     responses(
         (status = 200, description = "Logged in; the session cookie is set", body = LoginResponse),
-        (status = 400, description = "The body is not a login", body = Problem,
+        (status = 422, description = "The body is not a login", body = Problem,
             content_type = "application/problem+json"),
         (status = 401, description = "The username or password is wrong", body = Problem,
             content_type = "application/problem+json"),
@@ -31,6 +32,7 @@ use crate::state::AppState;
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
+    client: ClientHash,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     // A login form posted from another site would log the browser into our account.
@@ -40,19 +42,16 @@ pub async fn login(
         ));
     }
     let creds: Login = json_body(&req, &body)?;
-    // The peer's address, only ever hashed for throttling; never logged or stored.
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
     let old = req
         .cookie(state.auth.cookie_name())
         .map(|c| c.value().to_string());
     let pool = state.pool.clone();
     let cfg = state.auth.clone();
-    let outcome =
-        web::block(move || auth::login::attempt(&pool, &cfg, &creds, &client, old.as_deref()))
-            .await??;
+    let key = state.client_key.clone();
+    let outcome = web::block(move || {
+        auth::login::attempt(&pool, &cfg, &key, &creds, &client.0, old.as_deref())
+    })
+    .await??;
     let session = match outcome {
         auth::login::Outcome::LoggedIn(s) => s,
         auth::login::Outcome::Failed(delay) => {

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod contributions;
 pub mod health;
 pub mod manage;
 pub mod stories;
@@ -47,7 +48,10 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(accounts::list_tokens)
         .service(accounts::create_token)
         .service(accounts::revoke_token)
-        .service(audit::list_audit);
+        .service(audit::list_audit)
+        .service(contributions::create_submission)
+        .service(contributions::sign_guestbook)
+        .service(contributions::list_guestbook);
 }
 
 /// Reads a JSON request body. Handlers take the body as bytes and read it after their role
@@ -67,9 +71,5 @@ pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> AppResu
             detail: "send the body as application/json".into(),
         });
     }
-    serde_json::from_slice(body).map_err(|e| AppError::Request {
-        status: StatusCode::BAD_REQUEST,
-        title: "Malformed JSON",
-        detail: format!("the body is not what this route takes: {e}"),
-    })
+    crate::extract::parse_json(body)
 }

@@ -31,7 +31,7 @@ fn refresh_search(state: &AppState) {
     request_body = StoryInput,
     responses(
         (status = 201, description = "The story", body = Story),
-        (status = 400, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
     )
@@ -64,7 +64,7 @@ pub async fn create_story(
     request_body = StoryPatch,
     responses(
         (status = 200, description = "The story as it is now", body = Story),
-        (status = 400, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such story", body = Problem, content_type = "application/problem+json"),
@@ -99,7 +99,7 @@ pub async fn update_story(
     request_body = UpdateInput,
     responses(
         (status = 200, description = "The story with its new update", body = Story),
-        (status = 400, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such story", body = Problem, content_type = "application/problem+json"),
@@ -163,7 +163,7 @@ pub async fn delete_story(
     request_body = SourceInput,
     responses(
         (status = 201, description = "The source", body = Source),
-        (status = 400, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug or domain is taken", body = Problem, content_type = "application/problem+json"),
@@ -191,7 +191,7 @@ pub async fn create_source(
     request_body = SourcePatch,
     responses(
         (status = 200, description = "The source as it is now", body = Source),
-        (status = 400, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),

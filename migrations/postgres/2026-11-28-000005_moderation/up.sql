@@ -45,18 +45,13 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 
 -- Failed logins per username and per client, so throttling holds across nodes. Keys are
--- keyed hashes (HMAC-SHA-256): no username typed by a stranger and no address is stored.
+-- keyed hashes (HMAC-SHA-256 under site_secrets' client_hash_key, from 000004): no username
+-- typed by a stranger and no address is stored.
 CREATE TABLE login_failures (
     key TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
     window_start TIMESTAMP NOT NULL,
     locked_until TIMESTAMP
-);
-
--- Secrets the nodes share, made on first use (the key of the hashes above).
-CREATE TABLE server_secrets (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
 );
 
 -- Every moderator action: who, what, on what, when, and what changed (JSON).

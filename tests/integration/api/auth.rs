@@ -247,7 +247,7 @@ both_databases! {
         let res = app.as_browser(Method::POST, "/api/v1/users", &admin)
             .json(&serde_json::json!({"username": "x", "password": "short", "role": "moderator"}))
             .send().await.expect("create");
-        assert_eq!(res.status(), 400);
+        assert_eq!(res.status(), 422);
         let p: peoples_stories_shared::Problem = res.json().await.expect("problem");
         let fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["username", "password"]);

@@ -8,7 +8,7 @@ use peoples_stories_shared::{
 use reqwest::Method;
 
 use crate::support::{
-    add_user, both_databases, session_cookie, Backend, TestApp, TestDb, PASSWORD,
+    add_user, both_databases, session_cookie, Backend, ServeProcess, TestApp, TestDb, PASSWORD,
 };
 
 async fn hits(app: &TestApp, q: &str) -> i64 {
@@ -112,7 +112,7 @@ both_databases! {
                 "related_url": "not a url"
             }))
             .send().await.expect("create");
-        assert_eq!(res.status(), 400);
+        assert_eq!(res.status(), 422);
         let p: Problem = res.json().await.expect("problem");
         let mut fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
         fields.sort_unstable();
@@ -120,7 +120,7 @@ both_databases! {
         let res = app.as_browser(Method::POST, "/api/v1/stories", &s)
             .json(&serde_json::json!({"title": "x", "theme": "peace", "body": "y", "colour": "red"}))
             .send().await.expect("create");
-        assert_eq!(res.status(), 400, "unknown fields are refused");
+        assert_eq!(res.status(), 422, "unknown fields are refused");
         let res = app.as_browser(Method::PATCH, "/api/v1/stories/999999", &s)
             .json(&serde_json::json!({"title": "x"}))
             .send().await.expect("patch");
@@ -143,7 +143,7 @@ both_databases! {
         let res = app.as_browser(Method::POST, "/api/v1/sources", &s)
             .json(&serde_json::json!({"name": "", "domain": "HRW"}))
             .send().await.expect("create");
-        assert_eq!(res.status(), 400);
+        assert_eq!(res.status(), 422);
         let p: Problem = res.json().await.expect("problem");
         assert_eq!(p.errors.len(), 2);
 
@@ -216,64 +216,6 @@ both_databases! {
     }
 }
 
-/// A real `peoples-stories` process running `serve`.
-struct ServeProcess {
-    child: std::process::Child,
-    base_url: String,
-    _index: tempfile::TempDir,
-}
-
-impl ServeProcess {
-    async fn start(database_url: &str) -> ServeProcess {
-        let bin = crate::support::server_binary();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let index = tempfile::tempdir().expect("index dir");
-        let child = std::process::Command::new(&bin)
-            .args(["--database-url", database_url, "--index-dir"])
-            .arg(index.path())
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--web-dist",
-                "/nonexistent",
-            ])
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let p = ServeProcess {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            _index: index,
-        };
-        let started = Instant::now();
-        loop {
-            let ok = reqwest::get(format!("{}/api/v1/stories?q=justice", p.base_url))
-                .await
-                .map(|r| r.status() == 200)
-                .unwrap_or(false);
-            if ok {
-                return p;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "serve did not become ready"
-            );
-            actix_rt::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Two `serve` processes on one PostgreSQL share sessions: log in on one, write through
 /// the other, log out on the first, and the second no longer knows the session.
 #[actix_rt::test]
@@ -287,8 +229,8 @@ async fn sessions_hold_across_two_serve_processes_on_one_postgres() {
     peoples_stories_api::seed::run(&mut pool.get().expect("conn")).expect("seed");
     add_user(&pool, "maria", Role::Moderator);
     let url = db.url.target.clone();
-    let a = ServeProcess::start(&url).await;
-    let b = ServeProcess::start(&url).await;
+    let a = ServeProcess::start(&url, &[]).await;
+    let b = ServeProcess::start(&url, &[]).await;
     let client = reqwest::Client::new();
 
     let res = client
