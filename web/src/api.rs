@@ -6,12 +6,13 @@
 use std::cell::RefCell;
 
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
-use peoples_stories_shared::moderation::CSRF_HEADER;
+use peoples_stories_shared::moderation::{
+    BulkResult, GuestbookAction, GuestbookBulk, SubmissionPatch, CSRF_HEADER,
+};
 use peoples_stories_shared::{
     ApiToken, AuditPage, Country, CreateApiToken, CreateModerator, GuestbookEntry, GuestbookPage,
     GuestbookStatus, Login, ManagedStory, ManagedStoryPage, Me, Moderator, NewApiToken, Problem,
     Source, SourceInput, SourcePatch, Story, StoryInput, StoryPatch, Submission, SubmissionPage,
-    SubmittedLink,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -241,26 +242,7 @@ pub async fn submission(id: i64) -> Result<Submission, Problem> {
     get(&format!("/api/v1/submissions/{id}")).await
 }
 
-/// A moderator's edit of a submission before approving it: absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SubmissionEdit {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub byline: Option<Option<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub countries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub links: Option<Vec<SubmittedLink>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub related_url: Option<Option<String>>,
-}
-
-pub async fn patch_submission(id: i64, edit: &SubmissionEdit) -> Result<(), Problem> {
+pub async fn patch_submission(id: i64, edit: &SubmissionPatch) -> Result<(), Problem> {
     change_unit(
         Method::PATCH,
         &format!("/api/v1/submissions/{id}"),
@@ -324,14 +306,14 @@ pub async fn reject_submission(id: i64, reason: &str) -> Result<(), Problem> {
 
 // --- guestbook moderation -------------------------------------------------------------------
 
-/// `GET /api/v1/guestbook?status=`: with a moderator's session the list takes any status.
+/// `GET /api/v1/manage/guestbook?status=`: entries of any status, for moderators.
 pub async fn guestbook(
     status: GuestbookStatus,
     limit: u32,
     offset: u64,
 ) -> Result<GuestbookPage, Problem> {
     get(&format!(
-        "/api/v1/guestbook?status={}&limit={limit}&offset={offset}",
+        "/api/v1/manage/guestbook?status={}&limit={limit}&offset={offset}",
         status.as_str()
     ))
     .await
@@ -354,8 +336,15 @@ pub async fn set_guestbook_status(
     .await
 }
 
-pub async fn delete_guestbook_entry(id: i64) -> Result<(), Problem> {
-    change_unit(Method::DELETE, &format!("/api/v1/guestbook/{id}"), NONE).await
+/// `POST /api/v1/guestbook/bulk`: one action on many entries; how many changed.
+pub async fn bulk_guestbook(ids: Vec<i64>, action: GuestbookAction) -> Result<u64, Problem> {
+    let result: BulkResult = change(
+        Method::POST,
+        "/api/v1/guestbook/bulk",
+        Some(&GuestbookBulk { ids, action }),
+    )
+    .await?;
+    Ok(result.affected)
 }
 
 // --- accounts, tokens, audit (admins) -----------------------------------------------------

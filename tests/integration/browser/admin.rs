@@ -129,10 +129,8 @@ async fn editing_a_title_shows_on_the_public_story_page() {
     browser.close().await;
 }
 
-/// Needs the queue routes (`GET /api/v1/submissions`, `.../approve`) and the public
-/// `POST /api/v1/submissions`, which land on this branch from `auth`.
+/// A story submitted through the public API is approved in the queue and read on its page.
 #[actix_rt::test]
-#[ignore = "needs the submission queue routes from branch auth"]
 async fn approving_a_submission_publishes_its_story() {
     let (app, browser) = start("approving_a_submission_publishes_its_story").await;
     let title = "Land defenders detained after a peaceful protest";
@@ -175,9 +173,8 @@ async fn approving_a_submission_publishes_its_story() {
     browser.close().await;
 }
 
-/// Needs the guestbook routes (public signing and moderation), which land from `auth`.
+/// A guestbook entry hidden with a bulk action leaves the public guestbook.
 #[actix_rt::test]
-#[ignore = "needs the guestbook moderation routes from branch auth"]
 async fn hiding_a_guestbook_entry_takes_it_off_the_public_guestbook() {
     let (app, browser) = start("hiding_a_guestbook_entry_takes_it_off_the_public_guestbook").await;
     let message = "Thank you for keeping these stories.";

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use peoples_stories_shared::moderation::GuestbookAction;
 use peoples_stories_shared::{GuestbookEntry, GuestbookStatus, Problem};
 
 use super::{when, AdminProblem};
@@ -31,17 +32,23 @@ enum Act {
     Delete,
 }
 
-/// Does `act` to each entry in turn; the first failure stops the rest and is returned.
+/// Does `act` to the entries in one request (one transaction on the server).
 async fn apply(ids: Vec<i64>, act: Act) -> Result<usize, Problem> {
-    let mut done = 0;
-    for id in ids {
-        match act {
-            Act::Set(s) => api::set_guestbook_status(id, s).await.map(|_| ())?,
-            Act::Delete => api::delete_guestbook_entry(id).await?,
+    let action = match act {
+        Act::Set(GuestbookStatus::Visible) => GuestbookAction::Show,
+        Act::Set(GuestbookStatus::Hidden) => GuestbookAction::Hide,
+        Act::Delete => GuestbookAction::Delete,
+        // No bulk action puts entries back in the queue: one at a time.
+        Act::Set(GuestbookStatus::Pending) => {
+            let n = ids.len();
+            for id in ids {
+                api::set_guestbook_status(id, GuestbookStatus::Pending).await?;
+            }
+            return Ok(n);
         }
-        done += 1;
-    }
-    Ok(done)
+    };
+    let n = api::bulk_guestbook(ids, action).await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 #[component]

@@ -6,11 +6,12 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use peoples_stories_shared::{CountryRef, Submission, SubmissionStatus, SubmittedLink};
+use peoples_stories_shared::moderation::{LinkInput, SubmissionPatch};
+use peoples_stories_shared::{CountryRef, Submission, SubmissionStatus};
 
 use super::submissions::label;
 use super::{when, AdminProblem};
-use crate::api::{self, Approved, SubmissionEdit};
+use crate::api::{self, Approved};
 use crate::app::THEMES;
 use crate::components::country_picker::CountryPicker;
 use crate::components::form::{ErrorSummary, FieldMessage, FormErrors, TextArea, TextField};
@@ -276,13 +277,13 @@ fn EditForm(s: Submission, editing: RwSignal<bool>, reload: Callback<()>) -> imp
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
                 let mut parts = l.trim().splitn(2, char::is_whitespace);
-                SubmittedLink {
+                LinkInput {
                     url: parts.next().unwrap_or_default().to_string(),
                     title: parts.next().and_then(|t| opt(t.to_string())),
                 }
             })
             .collect();
-        let edit = SubmissionEdit {
+        let edit = SubmissionPatch {
             title: Some(title.get_untracked()),
             body: Some(body.get_untracked()),
             theme: Some(theme.get_untracked()),
