@@ -31,6 +31,11 @@ both_databases! {
             assert!(set_cookie.contains(flag), "{flag} in {set_cookie}");
         }
         assert!(!set_cookie.contains("Secure"), "not Secure on plain http by default");
+        // Not `no-referrer`: with it, browsers send `Origin: null` on the app's own changes.
+        assert_eq!(
+            res.headers().get("referrer-policy").and_then(|v| v.to_str().ok()),
+            Some("same-origin")
+        );
         let cookie = session_cookie(&res).expect("cookie");
         let me: Me = res.json().await.expect("me");
         assert_eq!(me.username, "maria");

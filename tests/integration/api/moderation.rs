@@ -229,8 +229,8 @@ async fn sessions_hold_across_two_serve_processes_on_one_postgres() {
     peoples_stories_api::seed::run(&mut pool.get().expect("conn")).expect("seed");
     add_user(&pool, "maria", Role::Moderator);
     let url = db.url.target.clone();
-    let a = ServeProcess::start(&url, &[]).await;
-    let b = ServeProcess::start(&url, &[]).await;
+    let a = ServeProcess::start(&url, &[("PS_POOL_SIZE", "4")]).await;
+    let b = ServeProcess::start(&url, &[("PS_POOL_SIZE", "4")]).await;
     let client = reqwest::Client::new();
 
     let res = client
