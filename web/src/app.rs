@@ -6,6 +6,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::Layout;
+use crate::pages::about::AboutPage;
+use crate::pages::guestbook::GuestbookPage;
+use crate::pages::search::SearchPage;
+use crate::pages::sources::{SourcePage, SourcesPage};
+use crate::pages::submit::SubmitPage;
 use crate::pages::{home::HomePage, not_found::NotFound, story::StoryPage, theme::ThemePage};
 
 /// The site's name, shown in the header and at the end of every document title.
@@ -35,9 +40,14 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/stories/:slug") view=StoryPage />
+                    <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/submit") view=SubmitPage />
+                    <Route path=path!("/guestbook") view=GuestbookPage />
+                    <Route path=path!("/sources") view=SourcesPage />
+                    <Route path=path!("/sources/:slug") view=SourcePage />
+                    <Route path=path!("/about") view=AboutPage />
                     // Any other single segment is a theme; `ThemePage` answers unknown ones
-                    // with the 404 page, so /submit, /search and /guestbook fall there until
-                    // they are built.
+                    // with the 404 page.
                     <Route path=path!("/:theme") view=ThemePage />
                 </Routes>
             </Layout>

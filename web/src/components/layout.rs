@@ -48,12 +48,21 @@ pub fn Layout(children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <div class="wrap">
-                <p>
-                    {SITE_NAME}
-                    ": human-rights news from around the world. "
-                    // The API docs are served by the server, outside the app.
-                    <a href="/api/docs" rel="external">"API documentation"</a>
-                </p>
+                <nav aria-label="About this site">
+                    <ul>
+                        <li>
+                            <A href="/about">"About People's Stories"</A>
+                        </li>
+                        <li>
+                            <A href="/sources">"Sources"</A>
+                        </li>
+                        <li>
+                            // The API docs are served by the server, outside the app.
+                            <a href="/api/docs/" rel="external">"API documentation"</a>
+                        </li>
+                    </ul>
+                </nav>
+                <p>{SITE_NAME} ": human-rights news from around the world."</p>
             </div>
         </footer>
     }
