@@ -18,6 +18,20 @@ const geo = feature(topo, topo.objects.countries);
 // Features world-atlas leaves without an ISO number: named by their (user-assigned) codes.
 const BY_NAME = { Kosovo: 'XK', 'N. Cyprus': null, Somaliland: null };
 
+// Rings that cross the antimeridian (Fiji, Chukotka) jump from +180 to -180: make their
+// longitudes continuous, then clamp to the map's edge, so no stroke spans the whole map.
+function unwrap(ring) {
+  let shift = 0;
+  const out = [[ring[0][0], ring[0][1]]];
+  for (let i = 1; i < ring.length; i++) {
+    const d = ring[i][0] - ring[i - 1][0];
+    if (d > 180) shift -= 360;
+    else if (d < -180) shift += 360;
+    out.push([ring[i][0] + shift, ring[i][1]]);
+  }
+  return out.map(([lon, lat]) => [Math.max(-180, Math.min(180, lon)), lat]);
+}
+
 // d3-geo's geoNaturalEarth1Raw.
 function project([lon, lat]) {
   const l = (lon * Math.PI) / 180;
@@ -42,7 +56,7 @@ for (const f of geo.features) {
   }
   if (code === 'AQ') continue; // Antarctica: no stories, and half the map's height.
   const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-  const rings = polys.flat().map((ring) => ring.map(project));
+  const rings = polys.flat().map((ring) => unwrap(ring).map(project));
   for (const ring of rings) for (const [x, y] of ring) {
     minX = Math.min(minX, x); maxX = Math.max(maxX, x);
     minY = Math.min(minY, y); maxY = Math.max(maxY, y);
