@@ -48,14 +48,18 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
 async fn read<T: DeserializeOwned>(response: Response) -> Result<(u16, T), Problem> {
     let status = response.status();
     if response.ok() {
-        return response.json::<T>().await.map(|t| (status, t)).map_err(|e| {
-            problem(
-                "/problems/unreadable-response",
-                "Unreadable response",
-                status,
-                format!("The server's answer could not be read: {e}"),
-            )
-        });
+        return response
+            .json::<T>()
+            .await
+            .map(|t| (status, t))
+            .map_err(|e| {
+                problem(
+                    "/problems/unreadable-response",
+                    "Unreadable response",
+                    status,
+                    format!("The server's answer could not be read: {e}"),
+                )
+            });
     }
     let text = response.text().await.unwrap_or_default();
     Err(serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| {

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use peoples_stories_shared::contribution::{MESSAGE_MAX, NAME_MAX};
-use peoples_stories_shared::{FieldError, GuestbookEntry, GuestbookPage, PartialDate, Problem, SignGuestbook};
+use peoples_stories_shared::{
+    FieldError, GuestbookEntry, GuestbookPage, PartialDate, Problem, SignGuestbook,
+};
 
 use crate::api;
 use crate::components::country_input::CountryOptions;
@@ -33,10 +35,7 @@ fn locate(field: &str) -> (String, String) {
 pub fn GuestbookPage() -> impl IntoView {
     let offset = offset_param();
     let entries = LocalResource::new(move || {
-        let path = format!(
-            "/api/v1/guestbook?limit={PER_PAGE}&offset={}",
-            offset.get()
-        );
+        let path = format!("/api/v1/guestbook?limit={PER_PAGE}&offset={}", offset.get());
         async move { api::get::<GuestbookPage>(&path).await }
     });
     let retry = Callback::new(move |()| entries.refetch());

@@ -47,7 +47,10 @@ fn narrowed(base: &ListStoriesQuery, facet: &str, value: &str) -> ListStoriesQue
         "theme" => q.theme = vec![value.to_string()],
         "source" => q.source = vec![value.to_string()],
         "year" => {
-            let year = value.parse::<i32>().ok().and_then(|y| PartialDate::year(y).ok());
+            let year = value
+                .parse::<i32>()
+                .ok()
+                .and_then(|y| PartialDate::year(y).ok());
             q.from = year;
             q.to = year;
         }
@@ -264,7 +267,8 @@ fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
         },
     );
     let map_base = base.clone();
-    let href_for = Callback::new(move |code: String| search_href(&narrowed(&map_base, "country", &code)));
+    let href_for =
+        Callback::new(move |code: String| search_href(&narrowed(&map_base, "country", &code)));
     view! {
         <p class="result-count" role="status">{count}</p>
         {filters}

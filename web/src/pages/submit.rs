@@ -56,9 +56,15 @@ fn locate(field: &str) -> (String, String) {
             let (index, rest) = inner.split_once(']').unwrap_or((inner, ""));
             let n = index.parse::<usize>().unwrap_or(0);
             if rest == ".title" {
-                (format!("Source link {} title", n + 1), format!("link-{n}-title"))
+                (
+                    format!("Source link {} title", n + 1),
+                    format!("link-{n}-title"),
+                )
             } else {
-                (format!("Source link {} address", n + 1), format!("link-{n}-url"))
+                (
+                    format!("Source link {} address", n + 1),
+                    format!("link-{n}-url"),
+                )
             }
         }
         other => (other.to_string(), "sub-title".to_string()),
