@@ -3,6 +3,7 @@
 //! Needs `web/dist` (scripts/build-web.sh) and chromedriver with Chromium.
 
 pub mod driver;
+mod paint;
 mod reader;
 
 use crate::support::{Backend, TestApp};

@@ -117,7 +117,7 @@ pub fn WorldMap(
             <figcaption id="map-caption">
                 {format!(
                     "Map of matching stories by country ({total_countries} {}); darker means more \
-                     stories. Click a country to show its stories, or use the table below.",
+                     stories. Click a country to show its stories; the table after the map lists the same counts.",
                     if total_countries == 1 { "country" } else { "countries" },
                 )}
             </figcaption>
@@ -130,7 +130,9 @@ pub fn WorldMap(
                 <span>"More"</span>
             </p>
         </figure>
-        <table class="country-counts">
+        <details class="country-table">
+            <summary>"The same as a table: stories by country"</summary>
+            <table class="country-counts">
             <caption>"Matching stories by country"</caption>
             <thead>
                 <tr>
@@ -139,7 +141,8 @@ pub fn WorldMap(
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
-        </table>
+            </table>
+        </details>
     }
 }
 

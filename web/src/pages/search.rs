@@ -272,6 +272,10 @@ fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
     view! {
         <p class="result-count" role="status">{count}</p>
         {filters}
+        <section class="by-country" aria-labelledby="map-heading">
+            <h2 id="map-heading">"Where these stories are"</h2>
+            <WorldMap counts=countries selected=query.country.clone() href_for />
+        </section>
         <div class="results-layout">
             <section class="results" aria-label="Results">
                 <StoryList stories=page.items empty="Try fewer words, another country or no date limits." />
@@ -284,10 +288,6 @@ fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
                 {facet_list("Source", "source", facet("source"), &base)}
             </aside>
         </div>
-        <section class="by-country" aria-labelledby="map-heading">
-            <h2 id="map-heading">"Where these stories are"</h2>
-            <WorldMap counts=countries selected=query.country.clone() href_for />
-        </section>
     }
 }
 
