@@ -28,6 +28,7 @@ use crate::state::AppState;
     tags(
         (name = "stories", description = "Published stories: list, filter and read"),
         (name = "taxonomy", description = "Themes, countries and sources"),
+        (name = "contributions", description = "What readers send: story submissions and the guestbook"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -19,6 +19,8 @@ pub struct FileConfig {
     pub web_dist: Option<PathBuf>,
     pub pool_size: Option<u32>,
     pub index_dir: Option<PathBuf>,
+    /// The `[contributions]` table: how the public forms defend themselves.
+    pub contributions: Option<ContributionSettings>,
 }
 
 impl FileConfig {
@@ -51,6 +53,83 @@ pub struct Settings {
     pub pool_size: u32,
     /// Where this node keeps its search index.
     pub index_dir: PathBuf,
+    pub contributions: ContributionSettings,
+}
+
+/// How the public forms (submissions, guestbook) defend themselves. Each key may come from
+/// the config file's `[contributions]` table or an environment variable (`PS_` and the key
+/// in capitals); a flag wins over both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContributionSettings {
+    /// Submissions one client may send per rate window; 0 turns the limit off.
+    pub submissions_per_window: u32,
+    /// Guestbook entries one client may send per rate window; 0 turns the limit off.
+    pub guestbook_per_window: u32,
+    /// The rate window, in seconds. Client hashes are forgotten once it has passed.
+    pub rate_window_secs: u64,
+    /// The same text sent again within this many seconds is not stored twice.
+    pub duplicate_window_secs: u64,
+    /// Hold every guestbook entry for a moderator (entries with links are always held).
+    pub guestbook_hold_all: bool,
+    /// Take the client address from `X-Forwarded-For` / `Forwarded`: only behind a reverse
+    /// proxy that sets them, or clients could choose their own rate-limit bucket.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ContributionSettings {
+    fn default() -> Self {
+        ContributionSettings {
+            submissions_per_window: 5,
+            guestbook_per_window: 10,
+            rate_window_secs: 3600,
+            duplicate_window_secs: 86_400,
+            guestbook_hold_all: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Contribution settings given as flags or environment variables; each overrides the file.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ContributionFlags {
+    /// Submissions one client may send per rate window (0: no limit) [default: 5]
+    #[arg(long, env = "PS_SUBMISSIONS_PER_WINDOW")]
+    pub submissions_per_window: Option<u32>,
+    /// Guestbook entries one client may send per rate window (0: no limit) [default: 10]
+    #[arg(long, env = "PS_GUESTBOOK_PER_WINDOW")]
+    pub guestbook_per_window: Option<u32>,
+    /// The rate window in seconds [default: 3600]
+    #[arg(long, env = "PS_RATE_WINDOW_SECS")]
+    pub rate_window_secs: Option<u64>,
+    /// Seconds within which the same text is not stored twice [default: 86400]
+    #[arg(long, env = "PS_DUPLICATE_WINDOW_SECS")]
+    pub duplicate_window_secs: Option<u64>,
+    /// Hold every guestbook entry for moderation [default: false]
+    #[arg(long, env = "PS_GUESTBOOK_HOLD_ALL")]
+    pub guestbook_hold_all: Option<bool>,
+    /// Trust X-Forwarded-For (only behind a reverse proxy that sets it) [default: false]
+    #[arg(long, env = "PS_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: Option<bool>,
+}
+
+impl ContributionFlags {
+    pub fn over(self, base: ContributionSettings) -> ContributionSettings {
+        ContributionSettings {
+            submissions_per_window: self
+                .submissions_per_window
+                .unwrap_or(base.submissions_per_window),
+            guestbook_per_window: self
+                .guestbook_per_window
+                .unwrap_or(base.guestbook_per_window),
+            rate_window_secs: self.rate_window_secs.unwrap_or(base.rate_window_secs),
+            duplicate_window_secs: self
+                .duplicate_window_secs
+                .unwrap_or(base.duplicate_window_secs),
+            guestbook_hold_all: self.guestbook_hold_all.unwrap_or(base.guestbook_hold_all),
+            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(base.trust_forwarded_for),
+        }
+    }
 }
 
 impl Settings {
@@ -61,6 +140,7 @@ impl Settings {
         web_dist: Option<PathBuf>,
         pool_size: Option<u32>,
         index_dir: Option<PathBuf>,
+        contributions: ContributionFlags,
     ) -> Settings {
         let database_url = database_url
             .or(file.database_url)
@@ -69,6 +149,7 @@ impl Settings {
             .or(file.index_dir)
             .unwrap_or_else(|| default_index_dir(&database_url));
         Settings {
+            contributions: contributions.over(file.contributions.unwrap_or_default()),
             index_dir,
             database_url,
             bind: bind

@@ -10,6 +10,8 @@ pub enum AppError {
     /// Query parameters or body fields that are wrong; each named with what is allowed.
     #[error("invalid input")]
     Invalid {
+        /// 400 for query parameters and headers, 422 for body fields.
+        status: StatusCode,
         detail: String,
         errors: Vec<FieldError>,
     },
@@ -24,6 +26,12 @@ pub enum AppError {
         title: &'static str,
         detail: String,
     },
+    /// Too many requests from one client; try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited {
+        retry_after_secs: u64,
+        detail: String,
+    },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     /// Anything unexpected: logged with its cause, shown without it.
@@ -32,14 +40,36 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A 400 naming the bad fields.
+    /// A 400 naming the bad query parameters or headers.
     pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self::invalid_with(StatusCode::BAD_REQUEST, "parameters", errors)
+    }
+
+    /// A 422 naming the bad fields of a request body.
+    pub fn invalid_body(errors: Vec<FieldError>) -> Self {
+        Self::invalid_with(StatusCode::UNPROCESSABLE_ENTITY, "fields", errors)
+    }
+
+    fn invalid_with(status: StatusCode, what: &str, errors: Vec<FieldError>) -> Self {
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         let detail = match errors.as_slice() {
-            [one] => one.message.clone(),
-            _ => format!("these parameters are invalid: {}", names.join(", ")),
+            [one] => format!("{}: {}", one.field, one.message),
+            _ => format!("these {what} are invalid: {}", names.join(", ")),
         };
-        AppError::Invalid { detail, errors }
+        AppError::Invalid {
+            status,
+            detail,
+            errors,
+        }
+    }
+
+    /// A request the server cannot read (400, 413, 415, ...).
+    pub fn request(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Request {
+            status,
+            title,
+            detail: detail.into(),
+        }
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -49,7 +79,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let status = self.status_code().as_u16();
         let (kind, title, detail, errors) = match self {
-            AppError::Invalid { detail, errors } => (
+            AppError::Invalid { detail, errors, .. } => (
                 "invalid-input",
                 "Invalid input",
                 detail.clone(),
@@ -60,6 +90,12 @@ impl AppError {
             AppError::Request { title, detail, .. } => {
                 ("bad-request", *title, detail.clone(), Vec::new())
             }
+            AppError::RateLimited { detail, .. } => (
+                "rate-limited",
+                "Too many requests",
+                detail.clone(),
+                Vec::new(),
+            ),
             AppError::Unavailable(what) => (
                 "unavailable",
                 "Service unavailable",
@@ -112,7 +148,8 @@ impl From<actix_web::error::BlockingError> for AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            AppError::Invalid { status, .. } => *status,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Request { status, .. } => *status,
@@ -125,7 +162,16 @@ impl ResponseError for AppError {
         if let AppError::Internal(cause) = self {
             tracing::error!(error = ?cause, "internal error");
         }
-        problem_response(&self.problem())
+        let mut res = problem_response(&self.problem());
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        res
     }
 }
 

@@ -27,6 +27,9 @@ struct Cli {
     /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
     #[arg(long, env = "PS_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// With no command, `serve` runs with these.
+    #[command(flatten)]
+    serve: ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -51,7 +54,7 @@ enum Command {
     },
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "BIND")]
@@ -62,6 +65,8 @@ struct ServeArgs {
     /// Database connections to keep (default 16).
     #[arg(long, env = "PS_POOL_SIZE")]
     pool_size: Option<u32>,
+    #[command(flatten)]
+    contributions: peoples_stories_api::config::ContributionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -91,16 +96,18 @@ fn main() {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     let serve_args = match &cli.command {
-        Some(Command::Serve(a)) => Some(a),
+        Some(Command::Serve(a)) => Some(a.clone()),
+        None => Some(cli.serve.clone()),
         _ => None,
     };
     let settings = Settings::resolve(
         file,
         cli.database_url.clone(),
-        serve_args.and_then(|a| a.bind.clone()),
-        serve_args.and_then(|a| a.web_dist.clone()),
-        serve_args.and_then(|a| a.pool_size),
+        serve_args.as_ref().and_then(|a| a.bind.clone()),
+        serve_args.as_ref().and_then(|a| a.web_dist.clone()),
+        serve_args.as_ref().and_then(|a| a.pool_size),
         cli.index_dir.clone(),
+        serve_args.map(|a| a.contributions).unwrap_or_default(),
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
@@ -201,11 +208,7 @@ fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database.
     search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
-    let state = AppState {
-        backend: url.backend,
-        pool,
-        search,
-    };
+    let state = AppState::new(pool, url.backend, search, settings.contributions.clone())?;
     tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
     actix_web::rt::System::new()
         .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;

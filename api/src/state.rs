@@ -2,13 +2,43 @@
 
 use std::sync::Arc;
 
-use crate::db::{Backend, Pool};
+use crate::config::ContributionSettings;
+use crate::db::{self, Backend, Pool};
 use crate::search::SearchIndex;
 
-/// Shared, cheap to clone (the pool and the index are reference-counted).
+/// The site secret that keys client hashes; see `extract::ClientHash`.
+const CLIENT_KEY: &str = "client_hash_key";
+
+/// Shared, cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
     pub search: Arc<SearchIndex>,
+    pub contributions: Arc<ContributionSettings>,
+    /// The key of client hashes, shared by every node through the database.
+    pub client_key: Arc<Vec<u8>>,
+}
+
+impl AppState {
+    /// Reads (or, on a new database, creates) the site secrets the handlers need.
+    pub fn new(
+        pool: Pool,
+        backend: Backend,
+        search: Arc<SearchIndex>,
+        contributions: ContributionSettings,
+    ) -> anyhow::Result<AppState> {
+        let key = db::contributions::site_secret(&mut *pool.get()?, CLIENT_KEY, || {
+            hex::encode(rand::random::<[u8; 32]>())
+        })?;
+        let client_key = hex::decode(key.trim())
+            .map_err(|e| anyhow::anyhow!("the stored {CLIENT_KEY} is not hex: {e}"))?;
+        Ok(AppState {
+            pool,
+            backend,
+            search,
+            contributions: Arc::new(contributions),
+            client_key: Arc::new(client_key),
+        })
+    }
 }

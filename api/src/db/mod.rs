@@ -4,6 +4,7 @@
 //! `BACKEND-SPECIFIC` so they can be found with one search.
 
 pub mod changes;
+pub mod contributions;
 pub mod reference;
 pub mod schema;
 pub mod sources;
@@ -162,6 +163,34 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         .connection_timeout(Duration::from_secs(10))
         .build(manager)?;
     Ok(pool)
+}
+
+/// Runs `f` in a transaction that may write. BACKEND-SPECIFIC: on SQLite it begins with
+/// `BEGIN IMMEDIATE`, taking the write lock first, so a transaction that reads before it
+/// writes waits its turn (busy_timeout) instead of failing when another writer committed
+/// since its read began; PostgreSQL needs nothing special.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConn as Connection>::TransactionManager;
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Pg(_) => Manager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The error that made us roll back is the one worth reporting.
+            let _ = Manager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
 }
 
 /// Applies pending migrations, then brings reference data (themes, countries) up to date.

@@ -123,3 +123,64 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(story_changes, stories);
+
+diesel::table! {
+    /// Stories readers submit; `email` and `client_hash` are private.
+    submissions (id) {
+        id -> BigInt,
+        status -> Text,
+        title -> Text,
+        body -> Text,
+        theme_id -> BigInt,
+        /// JSON array of ISO codes.
+        countries -> Text,
+        byline -> Nullable<Text>,
+        email -> Nullable<Text>,
+        /// JSON array of `{url, title}`.
+        links -> Text,
+        related_url -> Nullable<Text>,
+        content_hash -> Text,
+        client_hash -> Nullable<Text>,
+        reject_reason -> Nullable<Text>,
+        story_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Guestbook entries; `client_hash` is private.
+    guestbook_entries (id) {
+        id -> BigInt,
+        status -> Text,
+        name -> Text,
+        country_code -> Nullable<Text>,
+        message -> Text,
+        content_hash -> Text,
+        client_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idem_key) {
+        scope -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    site_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(submissions -> themes (theme_id));
+diesel::allow_tables_to_appear_in_same_query!(submissions, themes);

@@ -6,7 +6,17 @@ use std::time::{Duration, Instant};
 use peoples_stories_shared::{Country, StoryPage};
 
 use super::seed::{SCAM_SLUG, TREATY_SLUG};
-use crate::support::{both_databases, insert_story, Backend, TestApp, TestDb};
+use crate::support::{both_databases, insert_story, Backend, ServeProcess, TestApp, TestDb};
+
+async fn total(node: &ServeProcess, query: &str) -> i64 {
+    let page: StoryPage = reqwest::get(node.url(&format!("/api/v1/stories?{query}")))
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    page.total
+}
 
 fn slugs(page: &StoryPage) -> Vec<&str> {
     page.items.iter().map(|s| s.slug.as_str()).collect()
@@ -242,75 +252,6 @@ async fn a_node_with_an_empty_index_rebuilds_it() {
     assert_eq!(page.total, 1);
 }
 
-/// A real `peoples-stories serve` process on its own index folder.
-struct ServeProcess {
-    child: std::process::Child,
-    base_url: String,
-    _index: tempfile::TempDir,
-}
-
-impl ServeProcess {
-    async fn start(database_url: &str) -> ServeProcess {
-        let bin = crate::support::server_binary();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let index = tempfile::tempdir().expect("index dir");
-        let child = std::process::Command::new(&bin)
-            .args(["--database-url", database_url, "--index-dir"])
-            .arg(index.path())
-            .args([
-                "serve",
-                "--bind",
-                &format!("127.0.0.1:{port}"),
-                "--web-dist",
-                "/nonexistent",
-            ])
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let process = ServeProcess {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            _index: index,
-        };
-        // Ready once the index answers keyword searches (it rebuilds from the database first).
-        let started = Instant::now();
-        loop {
-            let ok = reqwest::get(format!("{}/api/v1/stories?q=justice", process.base_url))
-                .await
-                .map(|r| r.status() == 200)
-                .unwrap_or(false);
-            if ok {
-                return process;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "serve did not become ready"
-            );
-            actix_rt::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn total(&self, query: &str) -> i64 {
-        let page: StoryPage = reqwest::get(format!("{}/api/v1/stories?{query}", self.base_url))
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        page.total
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Two `serve` processes on one PostgreSQL, each with its own (empty, so rebuilt) index: a
 /// story written to the database is found through both within two seconds.
 #[actix_rt::test]
@@ -323,10 +264,10 @@ async fn two_serve_processes_on_one_postgres_converge() {
     peoples_stories_api::db::migrate(&mut pool.get().expect("conn")).expect("migrate");
     peoples_stories_api::seed::run(&mut pool.get().expect("conn")).expect("seed");
     let url = db.url.target.clone();
-    let a = ServeProcess::start(&url).await;
-    let b = ServeProcess::start(&url).await;
-    assert_eq!(a.total("q=scam&country=KH").await, 1);
-    assert_eq!(b.total("q=%22universal+jurisdiction%22").await, 1);
+    let a = ServeProcess::start(&url, &[]).await;
+    let b = ServeProcess::start(&url, &[]).await;
+    assert_eq!(total(&a, "q=scam&country=KH").await, 1);
+    assert_eq!(total(&b, "q=%22universal+jurisdiction%22").await, 1);
     insert_story(
         &pool,
         "Okapi rangers attacked",
@@ -337,7 +278,7 @@ async fn two_serve_processes_on_one_postgres_converge() {
     );
     let started = Instant::now();
     loop {
-        if a.total("q=okapi").await == 1 && b.total("q=okapi&country=DR+Congo").await == 1 {
+        if total(&a, "q=okapi").await == 1 && total(&b, "q=okapi&country=DR+Congo").await == 1 {
             break;
         }
         assert!(

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use peoples_stories_api::app::{self, WebDist};
+use peoples_stories_api::config::ContributionSettings;
 use peoples_stories_api::db::{self, DatabaseUrl, Pool};
 use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::seed;
@@ -158,16 +159,29 @@ impl TestApp {
 
     /// Starts the app, or None when PostgreSQL is not reachable outside CI.
     pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
+        Self::try_spawn_with(backend, test_settings()).await
+    }
+
+    /// As `try_spawn`, with these contribution settings.
+    pub async fn try_spawn_with(
+        backend: Backend,
+        settings: ContributionSettings,
+    ) -> Option<TestApp> {
         let db = TestDb::create(backend)?;
-        Some(Self::start(db).await)
+        Some(Self::start(db, settings).await)
     }
 
     /// Another node on an existing test database (which must outlive it).
     pub async fn spawn_on(db: &TestDb) -> TestApp {
-        Self::start(db.share()).await
+        Self::start(db.share(), test_settings()).await
     }
 
-    async fn start(db: TestDb) -> TestApp {
+    /// As `spawn_on`, with these contribution settings.
+    pub async fn spawn_on_with(db: &TestDb, settings: ContributionSettings) -> TestApp {
+        Self::start(db.share(), settings).await
+    }
+
+    async fn start(db: TestDb, settings: ContributionSettings) -> TestApp {
         let pool = db.pool();
         {
             let mut conn = pool.get().expect("conn");
@@ -184,11 +198,8 @@ impl TestApp {
         search
             .follow(pool.clone(), std::time::Duration::from_millis(200))
             .expect("follower");
-        let state = AppState {
-            pool: pool.clone(),
-            backend: db.url.backend,
-            search: search.clone(),
-        };
+        let state =
+            AppState::new(pool.clone(), db.url.backend, search.clone(), settings).expect("state");
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();
         actix_rt::spawn(server);
@@ -213,6 +224,20 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// POSTs JSON with these extra headers.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.send().await.expect("request")
     }
 
     /// GET expecting 200 and JSON.
@@ -248,10 +273,26 @@ impl Drop for TestApp {
     }
 }
 
+/// The contribution settings of tests: the defaults, except that rate limits are off (one
+/// client, 127.0.0.1, sends everything); tests of the limits set their own.
+pub fn test_settings() -> ContributionSettings {
+    ContributionSettings {
+        submissions_per_window: 0,
+        guestbook_per_window: 0,
+        ..ContributionSettings::default()
+    }
+}
+
 /// Declares each test twice, once per database:
 /// `both_databases! { async fn name(app) { ... } }` gives `name::sqlite` and `name::postgres`.
 macro_rules! both_databases {
     ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $crate::support::both_databases! {
+            settings = $crate::support::test_settings();
+            $(async fn $name($app) $body)*
+        }
+    };
+    (settings = $settings:expr; $(async fn $name:ident($app:ident) $body:block)*) => {
         $(
             mod $name {
                 #[allow(unused_imports)]
@@ -260,12 +301,23 @@ macro_rules! both_databases {
 
                 #[actix_rt::test]
                 async fn sqlite() {
-                    body($crate::support::TestApp::spawn($crate::support::Backend::Sqlite).await).await
+                    let app = $crate::support::TestApp::try_spawn_with(
+                        $crate::support::Backend::Sqlite,
+                        $settings,
+                    )
+                    .await
+                    .expect("SQLite");
+                    body(app).await
                 }
 
                 #[actix_rt::test]
                 async fn postgres() {
-                    match $crate::support::TestApp::try_spawn($crate::support::Backend::Postgres).await {
+                    match $crate::support::TestApp::try_spawn_with(
+                        $crate::support::Backend::Postgres,
+                        $settings,
+                    )
+                    .await
+                    {
                         Some(app) => body(app).await,
                         None => eprintln!("skipped: PostgreSQL not available"),
                     }
@@ -340,4 +392,121 @@ pub fn server_binary() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// A real `peoples-stories serve` process on its own index folder, its log kept in a file.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub base_url: String,
+    index: tempfile::TempDir,
+    log: PathBuf,
+}
+
+impl ServeProcess {
+    /// Starts `serve` on a free port with these extra environment variables; returns once
+    /// the search index answers (it rebuilds from the database first).
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> ServeProcess {
+        let index = tempfile::tempdir().expect("index dir");
+        Self::start_in(database_url, env, index).await
+    }
+
+    /// Starts it again after it stopped (or was killed), on the same index folder.
+    pub async fn restart(&mut self, database_url: &str, env: &[(&str, &str)]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, base_url, log) = Self::spawn(database_url, env, self.index.path());
+        self.child = child;
+        self.base_url = base_url;
+        self.log = log;
+        self.wait_ready().await;
+    }
+
+    async fn start_in(
+        database_url: &str,
+        env: &[(&str, &str)],
+        index: tempfile::TempDir,
+    ) -> ServeProcess {
+        let (child, base_url, log) = Self::spawn(database_url, env, index.path());
+        let process = ServeProcess {
+            child,
+            base_url,
+            index,
+            log,
+        };
+        process.wait_ready().await;
+        process
+    }
+
+    fn spawn(
+        database_url: &str,
+        env: &[(&str, &str)],
+        index: &std::path::Path,
+    ) -> (std::process::Child, String, PathBuf) {
+        let bin = server_binary();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let log = index.with_extension(format!("{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let child = std::process::Command::new(&bin)
+            .args(["--database-url", database_url, "--index-dir"])
+            .arg(index)
+            .args([
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+                "--web-dist",
+                "/nonexistent",
+            ])
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stdout(log_file.try_clone().expect("log file"))
+            .stderr(log_file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        (child, format!("http://127.0.0.1:{port}"), log)
+    }
+
+    async fn wait_ready(&self) {
+        let started = std::time::Instant::now();
+        loop {
+            let ok = reqwest::get(self.url("/api/v1/stories?q=justice"))
+                .await
+                .map(|r| r.status() == 200)
+                .unwrap_or(false);
+            if ok {
+                return;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "serve did not become ready; its log:\n{}",
+                self.log_text()
+            );
+            actix_rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Everything the process has logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as in a power cut.
+    pub fn kill_hard(&mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("reap");
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
 }

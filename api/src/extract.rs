@@ -1,0 +1,306 @@
+//! Extractors for what the public forms send: a JSON body read with a size limit and strict
+//! media type, the `Idempotency-Key` header, and the client's address as a keyed hash.
+//!
+//! Each failure is an `AppError`, so a bad request gets problem+json naming what is wrong:
+//! 415 for a body that is not JSON, 413 for one over the limit, 400 for malformed JSON or
+//! invalid UTF-8, 422 naming the field for JSON of the wrong shape.
+
+use std::net::IpAddr;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, StatusCode};
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use peoples_stories_shared::FieldError;
+use serde::de::DeserializeOwned;
+use sha2::Sha256;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A JSON request body of at most `LIMIT` bytes, deserialised strictly.
+pub struct JsonBody<T, const LIMIT: usize>(pub T);
+
+impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody<T, LIMIT> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let checked = check_media_type(req).and_then(|()| check_declared_length(req, LIMIT));
+        let mut payload = payload.take();
+        Box::pin(async move {
+            checked?;
+            let mut body = Vec::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    AppError::request(
+                        StatusCode::BAD_REQUEST,
+                        "Unreadable body",
+                        format!("the request body could not be read: {e}"),
+                    )
+                })?;
+                if body.len() + chunk.len() > LIMIT {
+                    return Err(too_large(LIMIT));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(JsonBody)
+        })
+    }
+}
+
+fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
+    let unsupported = |detail: String| {
+        AppError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            detail,
+        )
+    };
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return Err(unsupported(
+            "send the body as JSON with Content-Type: application/json".into(),
+        ));
+    };
+    let value = value.to_str().unwrap_or_default().to_ascii_lowercase();
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or_default();
+    let is_json = essence == "application/json"
+        || essence.starts_with("application/") && essence.ends_with("+json");
+    if !is_json {
+        return Err(unsupported(format!(
+            "the body must be application/json, not {essence}"
+        )));
+    }
+    for param in parts {
+        if let Some(charset) = param.strip_prefix("charset=") {
+            let charset = charset.trim_matches('"');
+            if charset != "utf-8" && charset != "utf8" {
+                return Err(unsupported(format!(
+                    "the body must be UTF-8, not {charset}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), AppError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::request(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Request body too large",
+        format!("the body may be at most {} KiB", limit / 1024),
+    )
+}
+
+/// Parses JSON, telling malformed input (400) from well-formed JSON of the wrong shape (422,
+/// naming the field by its path, such as `links[0].url`).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        AppError::request(
+            StatusCode::BAD_REQUEST,
+            "Malformed request body",
+            format!("the body is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })?;
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                AppError::invalid_body(vec![shape_error(&path, &inner)])
+            }
+            _ => AppError::request(
+                StatusCode::BAD_REQUEST,
+                "Malformed request body",
+                format!("the body is not valid JSON: {inner}"),
+            ),
+        }
+    })
+}
+
+/// Names the field serde complained about: missing and unknown fields are named in the
+/// message, type errors by their path.
+fn shape_error(path: &str, e: &serde_json::Error) -> FieldError {
+    let message = e.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let quoted = message.split('`').nth(1).map(str::to_string);
+    let parent = if path == "." {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
+    if let (true, Some(name)) = (message.starts_with("missing field"), &quoted) {
+        return FieldError::new(format!("{parent}{name}"), "is required");
+    }
+    if let (true, Some(name)) = (message.starts_with("unknown field"), &quoted) {
+        // The path already ends with the unknown field's name.
+        let field = if path.ends_with(name.as_str()) {
+            path.to_string()
+        } else {
+            format!("{parent}{name}")
+        };
+        return FieldError::new(field, "is not a field of this request");
+    }
+    let field = if path == "." {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
+    FieldError::new(field, message)
+}
+
+/// The `Idempotency-Key` header, if sent: 1 to 255 visible ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(idempotency_key(req).map(IdempotencyKey))
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    let Some(value) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let ok = value
+        .to_str()
+        .ok()
+        .filter(|v| (1..=255).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()));
+    match ok {
+        Some(v) => Ok(Some(v.to_string())),
+        None => Err(AppError::field(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters, such as a UUID",
+        )),
+    }
+}
+
+/// The client, as a keyed hash of its network address: enough to rate-limit, useless to
+/// anyone without the site's secret, and never the address itself.
+pub struct ClientHash(pub String);
+
+impl FromRequest for ClientHash {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(client_hash(req).map(ClientHash))
+    }
+}
+
+fn client_hash(req: &HttpRequest) -> Result<String, AppError> {
+    let state = req
+        .app_data::<actix_web::web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;
+    let addr = if state.contributions.trust_forwarded_for {
+        req.connection_info()
+            .realip_remote_addr()
+            .and_then(parse_addr)
+    } else {
+        req.peer_addr().map(|a| a.ip())
+    };
+    // No address (a Unix socket, a test harness): all such clients share one bucket.
+    let network = addr.map(network_of).unwrap_or_default();
+    Ok(keyed_hash(&state.client_key, network.as_bytes()))
+}
+
+fn parse_addr(s: &str) -> Option<IpAddr> {
+    s.parse::<IpAddr>()
+        .ok()
+        .or_else(|| s.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+/// IPv4 addresses stand alone; an IPv6 client is its /64, which one household or phone
+/// usually holds whole.
+fn network_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// HMAC-SHA-256 of `data` under `key`, as 32 hex digits.
+pub fn keyed_hash(key: &[u8], data: &[u8]) -> String {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(data);
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_their_slash_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(network_of(a), network_of(b));
+        let v4: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(network_of(v4), "203.0.113.7");
+    }
+
+    #[test]
+    fn names_the_field_of_a_shape_error() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            a: bool,
+            links: Vec<L>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct L {
+            url: String,
+        }
+        let field = |json: &str| match parse_json::<T>(json.as_bytes()) {
+            Err(AppError::Invalid { errors, .. }) => errors[0].field.clone(),
+            other => panic!("{json}: {other:?}"),
+        };
+        assert_eq!(field(r#"{"links": []}"#), "a");
+        assert_eq!(field(r#"{"a": "yes", "links": []}"#), "a");
+        assert_eq!(field(r#"{"a": true, "links": [{}]}"#), "links[0].url");
+        assert_eq!(field(r#"{"a": true, "links": [], "x": 1}"#), "x");
+        assert!(matches!(
+            parse_json::<T>(b"{\"a\": tru"),
+            Err(AppError::Request { .. })
+        ));
+        assert!(matches!(
+            parse_json::<T>(b"{\"a\": \"\xff\"}"),
+            Err(AppError::Request { .. })
+        ));
+    }
+}

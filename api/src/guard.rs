@@ -1,0 +1,280 @@
+//! The defences of the public forms, shared by submissions and the guestbook: idempotency
+//! keys, per-client rate limits, and refusing the same text twice.
+//!
+//! Everything happens in one write transaction with the insert itself, so the checks and the
+//! entry they admit cannot drift apart, and several API nodes on one PostgreSQL agree (each
+//! check takes an advisory lock there; SQLite serialises writers anyway). The answer to an
+//! idempotent request is stored in the same transaction: once a client has heard 2xx, both
+//! the entry and the answer survive a crash.
+
+use actix_web::http::StatusCode;
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::ContributionSettings;
+use crate::db::contributions::{self as q, Form, StoredAnswer};
+use crate::db::{self, DbConn};
+use crate::error::{AppError, AppResult};
+
+/// Marks the conflict of two requests with one idempotency key racing to commit.
+const KEY_TAKEN: &str = "idempotency key taken";
+
+/// How long an idempotency key is remembered.
+pub const IDEMPOTENCY_TTL_SECS: i64 = 86_400;
+
+/// One request to a public form, as the guard sees it.
+pub struct Attempt<'a> {
+    pub form: Form,
+    pub client_hash: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    /// Hash of the request as parsed: the same key must come with the same request.
+    pub request_hash: String,
+    /// Hash of the text as a person wrote it: the same text twice is a duplicate.
+    pub content_hash: String,
+}
+
+/// What to send back: a status and a JSON body, and whether it repeats an earlier answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: String,
+    pub replayed: bool,
+}
+
+impl<'a> Attempt<'a> {
+    pub fn new(
+        form: Form,
+        client_hash: &'a str,
+        idempotency_key: Option<&'a str>,
+        request: &impl Serialize,
+        content: &[&str],
+    ) -> AppResult<Self> {
+        let request = serde_json::to_vec(request).map_err(|e| AppError::Internal(e.into()))?;
+        Ok(Attempt {
+            form,
+            client_hash,
+            idempotency_key,
+            request_hash: sha256_hex(&request),
+            content_hash: content_hash(content),
+        })
+    }
+}
+
+/// Runs `create` (which inserts the entry and returns the answer) if the attempt passes
+/// every check, in one transaction with them.
+pub fn admit<T: Serialize>(
+    conn: &mut DbConn,
+    settings: &ContributionSettings,
+    attempt: &Attempt,
+    create: impl Fn(&mut DbConn) -> AppResult<(StatusCode, T)>,
+) -> AppResult<Answer> {
+    match db::write_transaction(conn, |conn| {
+        admit_in_transaction(conn, settings, attempt, &create)
+    }) {
+        // Another request with the same key committed between our check and our insert
+        // (PostgreSQL): ours rolled back whole; answer as it was answered.
+        Err(AppError::Conflict(m)) if m == KEY_TAKEN => db::write_transaction(conn, |conn| {
+            replay(conn, attempt)?.ok_or_else(|| {
+                AppError::Conflict("a request with this Idempotency-Key is in progress".into())
+            })
+        }),
+        other => other,
+    }
+}
+
+fn admit_in_transaction<T: Serialize>(
+    conn: &mut DbConn,
+    settings: &ContributionSettings,
+    attempt: &Attempt,
+    create: &impl Fn(&mut DbConn) -> AppResult<(StatusCode, T)>,
+) -> AppResult<Answer> {
+    if let Some(answer) = replay(conn, attempt)? {
+        return Ok(answer);
+    }
+    let now = Utc::now().naive_utc();
+    let limit = match attempt.form {
+        Form::Submission => settings.submissions_per_window,
+        Form::Guestbook => settings.guestbook_per_window,
+    };
+    let window = seconds(settings.rate_window_secs);
+    if limit > 0 {
+        q::lock_for_transaction(conn, lock_key("client", attempt.form, attempt.client_hash))?;
+        let (count, oldest) =
+            q::recent_from_client(conn, attempt.form, attempt.client_hash, now - window)?;
+        if count >= i64::from(limit) {
+            return Err(rate_limited(
+                oldest,
+                window,
+                now,
+                limit,
+                settings.rate_window_secs,
+            ));
+        }
+    }
+    q::lock_for_transaction(
+        conn,
+        lock_key("content", attempt.form, &attempt.content_hash),
+    )?;
+    let since = now - seconds(settings.duplicate_window_secs);
+    if q::duplicate_of(conn, attempt.form, &attempt.content_hash, since)?.is_some() {
+        return Err(AppError::Conflict(
+            "the same text was received a short while ago and is already with us; \
+             it is not stored twice"
+                .into(),
+        ));
+    }
+    let (status, body) = create(conn)?;
+    let body = serde_json::to_string(&body).map_err(|e| AppError::Internal(e.into()))?;
+    if let Some(key) = attempt.idempotency_key {
+        let answer = StoredAnswer {
+            request_hash: attempt.request_hash.clone(),
+            status: i32::from(status.as_u16()),
+            response: body.clone(),
+        };
+        q::store_answer(conn, scope(attempt.form), key, &answer).map_err(|e| match e {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict(KEY_TAKEN.into())
+            }
+            other => other.into(),
+        })?;
+    }
+    // Housekeeping that keeps privacy promises: client hashes live only as long as the
+    // rate window needs them; idempotency answers a day.
+    q::forget_client_hashes(conn, now - window)?;
+    q::expire_answers(conn, now - Duration::seconds(IDEMPOTENCY_TTL_SECS))?;
+    Ok(Answer {
+        status,
+        body,
+        replayed: false,
+    })
+}
+
+/// The stored answer for this key, if the same request was answered before; a 422 if the
+/// key came with a different request.
+fn replay(conn: &mut DbConn, attempt: &Attempt) -> AppResult<Option<Answer>> {
+    let Some(key) = attempt.idempotency_key else {
+        return Ok(None);
+    };
+    let Some(stored) = q::find_answer(conn, scope(attempt.form), key)? else {
+        return Ok(None);
+    };
+    if stored.request_hash != attempt.request_hash {
+        return Err(AppError::invalid_body(vec![
+            peoples_stories_shared::FieldError::new(
+                "Idempotency-Key",
+                "was already used for a different request; use a new key for new content",
+            ),
+        ]));
+    }
+    let status = u16::try_from(stored.status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    Ok(Some(Answer {
+        status,
+        body: stored.response,
+        replayed: true,
+    }))
+}
+
+fn rate_limited(
+    oldest: Option<NaiveDateTime>,
+    window: Duration,
+    now: NaiveDateTime,
+    limit: u32,
+    window_secs: u64,
+) -> AppError {
+    // Room opens when the oldest entry in the window leaves it.
+    let wait = oldest
+        .map(|t| (t + window - now).num_milliseconds())
+        .unwrap_or(0);
+    let retry_after_secs = u64::try_from((wait + 999) / 1000).unwrap_or(0).max(1);
+    AppError::RateLimited {
+        retry_after_secs,
+        detail: format!(
+            "at most {limit} per {} from one place; try again in {retry_after_secs} s",
+            human_span(window_secs)
+        ),
+    }
+}
+
+fn human_span(secs: u64) -> String {
+    match secs {
+        3600 => "hour".into(),
+        86_400 => "day".into(),
+        s if s % 3600 == 0 => format!("{} hours", s / 3600),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{s} seconds"),
+    }
+}
+
+fn seconds(s: u64) -> Duration {
+    Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000))
+}
+
+fn scope(form: Form) -> &'static str {
+    match form {
+        Form::Submission => "submissions",
+        Form::Guestbook => "guestbook",
+    }
+}
+
+/// A PostgreSQL advisory lock number for one client or one text of one form.
+fn lock_key(kind: &str, form: Form, value: &str) -> i64 {
+    let digest = Sha256::digest(format!("{kind}:{}:{value}", scope(form)).as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// The text as a person wrote it, folded so that case and spacing do not make it new.
+fn content_hash(parts: &[&str]) -> String {
+    let folded: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            p.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
+        .collect();
+    sha256_hex(folded.join("\n").as_bytes())
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spacing_and_case_do_not_make_new_text() {
+        assert_eq!(
+            content_hash(&["Hello  World", "x"]),
+            content_hash(&["hello world ", "X"])
+        );
+        assert_ne!(content_hash(&["a", "bc"]), content_hash(&["ab", "c"]));
+    }
+
+    #[test]
+    fn retry_after_counts_up_to_the_oldest_leaving() {
+        let now = Utc::now().naive_utc();
+        let e = rate_limited(
+            Some(now - Duration::seconds(50)),
+            Duration::seconds(60),
+            now,
+            3,
+            60,
+        );
+        match e {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => assert_eq!(retry_after_secs, 10),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! What readers send without an account: story submissions and guestbook entries.
+//!
+//! Each form is checked field by field (every bad field in one problem), then passes the
+//! guard (idempotency key, rate limit, duplicates) in the transaction that stores it. The
+//! sender's e-mail and network address are never echoed, logged or shown publicly.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use peoples_stories_shared::contribution::non_blank;
+use peoples_stories_shared::{
+    CreateSubmission, FieldError, GuestbookEntry, GuestbookPage, GuestbookStatus, Problem,
+    SignGuestbook, SubmissionReceipt, SubmissionStatus, SubmittedLink,
+};
+use utoipa::IntoParams;
+
+use crate::countries::Catalog;
+use crate::db::contributions::{self as q, Form, GuestbookRow, NewGuestbookEntry, NewSubmission};
+use crate::db::{taxonomy, DbConn};
+use crate::error::{AppError, AppResult};
+use crate::extract::{ClientHash, IdempotencyKey, JsonBody};
+use crate::guard::{self, Answer, Attempt};
+use crate::state::AppState;
+
+/// Largest submission body accepted, in bytes (a 20,000-character story in any script fits).
+pub const SUBMISSION_LIMIT: usize = 128 * 1024;
+/// Largest guestbook body accepted, in bytes.
+pub const GUESTBOOK_LIMIT: usize = 16 * 1024;
+
+/// Submit a story. It waits for a moderator; nothing is published without review.
+///
+/// The body may be at most 128 KiB. Send an `Idempotency-Key` header (a UUID, say) to make
+/// retries safe: the same key with the same body gets the first answer again, without a
+/// second submission; the same key with another body is a 422. The optional `email` is seen
+/// by moderators only. `website` is a trap for robots: leave it out or empty.
+#[utoipa::path(
+    tag = "contributions",
+    request_body(content = CreateSubmission, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+            description = "Makes retries safe: 1 to 255 visible ASCII characters, e.g. a UUID"),
+    ),
+    responses(
+        (status = 202, description = "Stored; waiting for a moderator", body = SubmissionReceipt),
+        (status = 400, description = "Malformed JSON, invalid UTF-8 or a bad Idempotency-Key",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same text was submitted a short while ago",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 128 KiB",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, each named; or a reused Idempotency-Key",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from one place; see Retry-After",
+            body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions")]
+pub async fn create_submission(
+    state: web::Data<AppState>,
+    body: JsonBody<CreateSubmission, SUBMISSION_LIMIT>,
+    key: IdempotencyKey,
+    client: ClientHash,
+) -> AppResult<HttpResponse> {
+    let JsonBody(sub) = body;
+    let mut errors = sub.validate();
+    honeypot(&mut errors, sub.website.as_deref());
+    let answer = web::block(move || -> AppResult<Answer> {
+        let mut conn = state.pool.get()?;
+        let conn: &mut DbConn = &mut conn;
+        let theme_id = taxonomy::theme_rows(conn)?
+            .into_iter()
+            .find(|t| t.slug == sub.theme.trim())
+            .map(|t| t.id);
+        if theme_id.is_none() && !sub.theme.trim().is_empty() {
+            let slugs: Vec<String> = taxonomy::theme_rows(conn)?
+                .into_iter()
+                .map(|t| t.slug)
+                .collect();
+            errors.push(FieldError::new(
+                "theme",
+                format!(
+                    "unknown theme '{}': one of {}",
+                    sub.theme.trim(),
+                    slugs.join(", ")
+                ),
+            ));
+        }
+        let codes = resolve_countries(&mut errors, &sub.countries);
+        let (Some(theme_id), true) = (theme_id, errors.is_empty()) else {
+            return Err(AppError::invalid_body(errors));
+        };
+        let links: Vec<SubmittedLink> = sub
+            .links
+            .iter()
+            .map(|l| SubmittedLink {
+                url: l.url.trim().to_string(),
+                title: non_blank(l.title.as_deref()).map(str::to_string),
+            })
+            .collect();
+        let countries_json = to_json(&codes)?;
+        let links_json = to_json(&links)?;
+        let attempt = Attempt::new(
+            Form::Submission,
+            &client.0,
+            key.0.as_deref(),
+            &sub,
+            &[sub.title.as_str(), sub.body.as_str()],
+        )?;
+        guard::admit(conn, &state.contributions, &attempt, |conn| {
+            let id = q::insert_submission(
+                conn,
+                &NewSubmission {
+                    title: sub.title.trim(),
+                    body: sub.body.trim(),
+                    theme_id,
+                    countries: countries_json.clone(),
+                    byline: non_blank(sub.byline.as_deref()),
+                    email: non_blank(sub.email.as_deref()),
+                    links: links_json.clone(),
+                    related_url: non_blank(sub.related_url.as_deref()),
+                    content_hash: &attempt.content_hash,
+                    client_hash: &client.0,
+                },
+            )?;
+            Ok((
+                StatusCode::ACCEPTED,
+                SubmissionReceipt {
+                    id,
+                    status: SubmissionStatus::Pending,
+                },
+            ))
+        })
+    })
+    .await??;
+    Ok(respond(answer))
+}
+
+/// Sign the guestbook. The entry shows at once (201) unless the site holds every entry for
+/// moderation or it contains a link (202: it waits for a moderator).
+///
+/// The body may be at most 16 KiB. `Idempotency-Key` works as for submissions; `website` is
+/// a trap for robots: leave it out or empty.
+#[utoipa::path(
+    tag = "contributions",
+    request_body(content = SignGuestbook, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+            description = "Makes retries safe: 1 to 255 visible ASCII characters, e.g. a UUID"),
+    ),
+    responses(
+        (status = 201, description = "Signed; the entry shows now", body = GuestbookEntry),
+        (status = 202, description = "Signed; the entry waits for a moderator", body = GuestbookEntry),
+        (status = 400, description = "Malformed JSON, invalid UTF-8 or a bad Idempotency-Key",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same message was signed a short while ago",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is over 16 KiB",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad fields, each named; or a reused Idempotency-Key",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many entries from one place; see Retry-After",
+            body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/guestbook")]
+pub async fn sign_guestbook(
+    state: web::Data<AppState>,
+    body: JsonBody<SignGuestbook, GUESTBOOK_LIMIT>,
+    key: IdempotencyKey,
+    client: ClientHash,
+) -> AppResult<HttpResponse> {
+    let JsonBody(entry) = body;
+    let mut errors = entry.validate();
+    honeypot(&mut errors, entry.website.as_deref());
+    let country = match non_blank(entry.country.as_deref()) {
+        None => None,
+        Some(c) => {
+            let code = resolve_countries(&mut errors, &[c.to_string()]).pop();
+            if let Some(e) = errors.iter_mut().find(|e| e.field == "countries[0]") {
+                e.field = "country".into();
+            }
+            code
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::invalid_body(errors));
+    }
+    let held = state.contributions.guestbook_hold_all || entry.has_links();
+    let (status, http) = if held {
+        (GuestbookStatus::Pending, StatusCode::ACCEPTED)
+    } else {
+        (GuestbookStatus::Visible, StatusCode::CREATED)
+    };
+    let answer = web::block(move || -> AppResult<Answer> {
+        let mut conn = state.pool.get()?;
+        let attempt = Attempt::new(
+            Form::Guestbook,
+            &client.0,
+            key.0.as_deref(),
+            &entry,
+            &[entry.name.as_str(), entry.message.as_str()],
+        )?;
+        guard::admit(&mut conn, &state.contributions, &attempt, |conn| {
+            let row = q::insert_guestbook_entry(
+                conn,
+                &NewGuestbookEntry {
+                    status: status.as_str(),
+                    name: entry.name.trim(),
+                    country_code: country.as_deref(),
+                    message: entry.message.trim(),
+                    content_hash: &attempt.content_hash,
+                    client_hash: &client.0,
+                },
+            )?;
+            Ok((http, guestbook_entry(row, true)))
+        })
+    })
+    .await??;
+    Ok(respond(answer))
+}
+
+/// Paging through the guestbook.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct GuestbookParams {
+    /// Entries per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// Entries to skip (default 0).
+    offset: Option<u64>,
+}
+
+pub const GUESTBOOK_DEFAULT_LIMIT: u32 = 20;
+pub const GUESTBOOK_MAX_LIMIT: u32 = 100;
+
+/// The visible guestbook entries, newest first. Entries waiting for a moderator or hidden
+/// by one are never listed here.
+#[utoipa::path(
+    tag = "contributions",
+    params(GuestbookParams),
+    responses(
+        (status = 200, description = "A page of entries", body = GuestbookPage),
+        (status = 400, description = "A bad or unknown parameter",
+            body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/guestbook")]
+pub async fn list_guestbook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<web::Json<GuestbookPage>> {
+    let (limit, offset) = paging(req.query_string())?;
+    let pool = state.pool.clone();
+    let (rows, total) = web::block(move || -> AppResult<_> {
+        Ok(q::list_guestbook(
+            &mut *pool.get()?,
+            GuestbookStatus::Visible.as_str(),
+            i64::from(limit),
+            i64::try_from(offset).unwrap_or(i64::MAX),
+        )?)
+    })
+    .await??;
+    let link = |offset: u64| format!("/api/v1/guestbook?limit={limit}&offset={offset}");
+    let next = (offset + u64::from(limit) < u64::try_from(total).unwrap_or(0))
+        .then(|| link(offset + u64::from(limit)));
+    let prev = (offset > 0).then(|| link(offset.saturating_sub(u64::from(limit))));
+    Ok(web::Json(GuestbookPage {
+        items: rows
+            .into_iter()
+            .map(|r| guestbook_entry(r, false))
+            .collect(),
+        total,
+        limit,
+        offset,
+        next,
+        prev,
+    }))
+}
+
+/// `limit` and `offset`, each checked; anything else is an unknown parameter.
+pub fn paging(query: &str) -> AppResult<(u32, u64)> {
+    let mut limit = GUESTBOOK_DEFAULT_LIMIT;
+    let mut offset = 0u64;
+    let mut errors = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "limit" => match value.parse::<u32>() {
+                Ok(n) if (1..=GUESTBOOK_MAX_LIMIT).contains(&n) => limit = n,
+                _ => errors.push(FieldError::new(
+                    "limit",
+                    format!("must be a whole number from 1 to {GUESTBOOK_MAX_LIMIT}"),
+                )),
+            },
+            "offset" => match value.parse::<u64>() {
+                Ok(n) if n <= i64::MAX as u64 => offset = n,
+                _ => errors.push(FieldError::new("offset", "must be a whole number from 0")),
+            },
+            other => errors.push(FieldError::new(
+                other,
+                format!("unknown parameter '{other}': the parameters are limit and offset"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok((limit, offset))
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+fn guestbook_entry(r: GuestbookRow, with_status: bool) -> GuestbookEntry {
+    GuestbookEntry {
+        id: r.id,
+        name: r.name,
+        country: r.country_code,
+        message: r.message,
+        created_at: utc(r.created_at),
+        status: if with_status {
+            GuestbookStatus::parse(&r.status)
+        } else {
+            None
+        },
+    }
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(t, Utc)
+}
+
+/// A robot filled in the field people never see.
+fn honeypot(errors: &mut Vec<FieldError>, website: Option<&str>) {
+    if non_blank(website).is_some() {
+        errors.push(FieldError::new(
+            "website",
+            "must be left empty (it is a trap for automated spam)",
+        ));
+    }
+}
+
+/// ISO codes for what the reader typed ("KH", "Cambodia", "Burma"), in order, without
+/// repeats; an error naming each one not recognised, with suggestions.
+fn resolve_countries(errors: &mut Vec<FieldError>, inputs: &[String]) -> Vec<String> {
+    let catalog = Catalog::get();
+    let mut codes: Vec<String> = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let input = input.trim();
+        if input.is_empty() {
+            continue; // already reported by validate()
+        }
+        match catalog.resolve(input) {
+            Some(c) => {
+                if !codes.contains(&c.code) {
+                    codes.push(c.code.clone());
+                }
+            }
+            None => {
+                let suggestions = catalog.suggest(input, 3);
+                let hint = if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", suggestions.join(", "))
+                };
+                errors.push(FieldError::new(
+                    format!("countries[{i}]"),
+                    format!("unknown country '{input}'{hint}"),
+                ));
+            }
+        }
+    }
+    codes
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
+}
+
+fn respond(answer: Answer) -> HttpResponse {
+    let mut res = HttpResponse::build(answer.status);
+    res.insert_header((header::CONTENT_TYPE, "application/json"))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if answer.replayed {
+        res.insert_header(("Idempotent-Replayed", "true"));
+    }
+    res.body(answer.body)
+}
