@@ -232,10 +232,39 @@ fn files(dist: &Path) -> Files {
                     return Ok(ServiceResponse::new(req, res));
                 }
                 let file = NamedFile::open_async(&index).await?;
-                let res = file.into_response(&req);
+                let mut res = file.into_response(&req);
+                // The app shows its "Page not found" page; the status says so too, for
+                // crawlers and link checkers.
+                if !is_app_route(req.path()) {
+                    *res.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
+                }
                 Ok(ServiceResponse::new(req, res))
             }
         }))
+}
+
+/// Whether the app has a page at `path` (its router: web/src/app.rs). A story or source
+/// that does not exist still gets a 200 here; the app tells the reader.
+fn is_app_route(path: &str) -> bool {
+    const PAGES: [&str; 10] = [
+        "justice",
+        "freedom",
+        "peace",
+        "democracy",
+        "well-being",
+        "search",
+        "submit",
+        "guestbook",
+        "sources",
+        "about",
+    ];
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [""] => true,
+        [page] => PAGES.contains(page),
+        ["stories" | "sources", slug] => !slug.is_empty(),
+        _ => false,
+    }
 }
 
 async fn app_not_built() -> HttpResponse {

@@ -9,9 +9,19 @@ async fn app_pages_are_served_with_csp_and_fallback() {
         "web/dist is missing: build the app first with scripts/build-web.sh"
     );
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in ["/", "/justice", "/stories/some-story", "/no/such/page"] {
+    for path in [
+        "/",
+        "/justice",
+        "/stories/some-story",
+        "/search",
+        "/sources/ohchr",
+        "/no/such/page",
+        "/nope",
+    ] {
         let res = app.get(path).await;
-        assert_eq!(res.status(), 200, "{path}");
+        // Paths the app has no page for get the app (which shows "Page not found") with 404.
+        let expected = if path.starts_with("/no") { 404 } else { 200 };
+        assert_eq!(res.status(), expected, "{path}");
         let header = |name: &str| {
             res.headers()
                 .get(name)

@@ -150,7 +150,8 @@ where
     E::Output: AsRef<leptos::web_sys::HtmlElement> + wasm_bindgen::JsCast + Clone + 'static,
 {
     request_animation_frame(move || {
-        if let Some(el) = node.get_untracked() {
+        // The page may have gone (the reader left while a request was out).
+        if let Some(el) = node.try_get_untracked().flatten() {
             let el: &leptos::web_sys::HtmlElement = el.as_ref();
             let _ = el.focus();
         }

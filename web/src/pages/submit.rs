@@ -191,7 +191,11 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
         sending.set(true);
         let k = key.get_value();
         spawn_local(async move {
-            match api::post::<_, SubmissionReceipt>("/api/v1/submissions", &submission, &k).await {
+            let answer =
+                api::post::<_, SubmissionReceipt>("/api/v1/submissions", &submission, &k).await;
+            // Before the receipt replaces this form (and its signals) with the confirmation.
+            sending.set(false);
+            match answer {
                 Ok((_, r)) => receipt.set(Some(r)),
                 Err(p) if !p.errors.is_empty() => {
                     errors.set(p.errors);
@@ -199,7 +203,6 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 }
                 Err(p) => failure.set(Some(p)),
             }
-            sending.set(false);
         });
     };
     let retry = Callback::new(move |()| send());
