@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, ContentEncoding, HeaderValue};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa::OpenApi;
@@ -129,7 +129,10 @@ const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 /// Serves the app's files; any other path that is not a file gets `index.html`, so the
 /// app's client-side routes work on reload. Browsers revalidate every file (ETag), so a new
-/// build is never mixed with an old one.
+/// build is never mixed with an old one; the current build's versioned URLs
+/// (`/style.css?v=<hash>`, written into index.html by scripts/build-web.sh) are immutable
+/// for a year instead. The app's code is sent precompressed (`.br`, `.gz` beside each file)
+/// when the browser accepts it.
 fn app_files(
     dist: &Path,
 ) -> actix_web::Scope<
@@ -141,7 +144,12 @@ fn app_files(
         InitError = (),
     >,
 > {
+    let assets = web::Data::new(Assets {
+        dir: dist.to_path_buf(),
+        version: build_version(dist),
+    });
     web::scope("")
+        .app_data(assets)
         .wrap(
             DefaultHeaders::new()
                 .add((
@@ -150,7 +158,98 @@ fn app_files(
                 ))
                 .add((header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))),
         )
+        .service(
+            web::resource(r"/{name:[A-Za-z0-9_.-]+\.(?:wasm|js|css)}")
+                .route(web::get().to(asset))
+                .route(web::head().to(asset)),
+        )
         .service(files(dist))
+}
+
+/// The built app's folder and its build's version (the `v=` of its asset URLs).
+struct Assets {
+    dir: PathBuf,
+    version: Option<String>,
+}
+
+/// The version scripts/build-web.sh wrote into index.html's asset URLs, if any.
+fn build_version(dist: &Path) -> Option<String> {
+    let html = std::fs::read_to_string(dist.join("index.html")).ok()?;
+    let start = html.find("?v=")? + 3;
+    let version: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    (!version.is_empty()).then_some(version)
+}
+
+/// Which precompressed copy to send: brotli, else gzip, as the request accepts them.
+fn accepted_encodings(req: &actix_web::HttpRequest) -> Vec<(&'static str, ContentEncoding)> {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut bits = part.split(';').map(str::trim);
+            bits.next() == Some(name)
+                && !bits
+                    .any(|b| b.replace(' ', "").trim_start_matches("q=").parse::<f32>() == Ok(0.0))
+        })
+    };
+    let mut out = Vec::new();
+    if accepts("br") {
+        out.push(("br", ContentEncoding::Brotli));
+    }
+    if accepts("gzip") {
+        out.push(("gz", ContentEncoding::Gzip));
+    }
+    out
+}
+
+/// One of the app's code files (.wasm, .js, .css), precompressed when possible.
+async fn asset(
+    req: actix_web::HttpRequest,
+    name: web::Path<String>,
+    assets: web::Data<Assets>,
+) -> actix_web::Result<HttpResponse> {
+    let name = name.into_inner();
+    let plain = assets.dir.join(&name);
+    if !plain.is_file() {
+        return Ok(problem_response(
+            &AppError::NotFound(format!("no file at {}", req.path())).problem(),
+        ));
+    }
+    let ext = name.rsplit('.').next().unwrap_or("");
+    let mut file = None;
+    for (suffix, encoding) in accepted_encodings(&req) {
+        if let Ok(f) = NamedFile::open_async(assets.dir.join(format!("{name}.{suffix}"))).await {
+            file = Some(f.set_content_encoding(encoding));
+            break;
+        }
+    }
+    let file = match file {
+        Some(f) => f,
+        None => NamedFile::open_async(&plain).await?,
+    };
+    let mut res = file
+        .set_content_type(actix_files::file_extension_to_mime(ext))
+        .disable_content_disposition()
+        .into_response(&req);
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    let current = assets
+        .version
+        .as_deref()
+        .is_some_and(|v| req.query_string() == format!("v={v}"));
+    if current {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    Ok(res)
 }
 
 fn files(dist: &Path) -> Files {
@@ -170,10 +269,39 @@ fn files(dist: &Path) -> Files {
                     return Ok(ServiceResponse::new(req, res));
                 }
                 let file = NamedFile::open_async(&index).await?;
-                let res = file.into_response(&req);
+                let mut res = file.into_response(&req);
+                // The app shows its "Page not found" page; the status says so too, for
+                // crawlers and link checkers.
+                if !is_app_route(req.path()) {
+                    *res.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
+                }
                 Ok(ServiceResponse::new(req, res))
             }
         }))
+}
+
+/// Whether the app has a page at `path` (its router: web/src/app.rs). A story or source
+/// that does not exist still gets a 200 here; the app tells the reader.
+fn is_app_route(path: &str) -> bool {
+    const PAGES: [&str; 10] = [
+        "justice",
+        "freedom",
+        "peace",
+        "democracy",
+        "well-being",
+        "search",
+        "submit",
+        "guestbook",
+        "sources",
+        "about",
+    ];
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [""] => true,
+        [page] => PAGES.contains(page),
+        ["stories" | "sources", slug] => !slug.is_empty(),
+        _ => false,
+    }
 }
 
 async fn app_not_built() -> HttpResponse {

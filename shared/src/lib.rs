@@ -7,6 +7,7 @@
 
 pub mod contribution;
 pub mod date;
+pub mod highlight;
 pub mod list;
 pub mod moderation;
 pub mod problem;

@@ -6,12 +6,17 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::Layout;
+use crate::pages::about::AboutPage;
 use crate::pages::admin::{
     accounts::AccountsPage, audit::AuditPage, dashboard::Dashboard, guestbook::GuestbookModeration,
-    login::LoginPage, sources::SourcesPage, stories::StoriesPage, story_editor::EditStory,
-    story_editor::NewStory, submission::SubmissionReview, submissions::SubmissionsPage,
-    tokens::TokensPage, AdminSession, AdminShell,
+    login::LoginPage, sources::SourcesPage as AdminSourcesPage, stories::StoriesPage,
+    story_editor::EditStory, story_editor::NewStory, submission::SubmissionReview,
+    submissions::SubmissionsPage, tokens::TokensPage, AdminSession, AdminShell,
 };
+use crate::pages::guestbook::GuestbookPage;
+use crate::pages::search::SearchPage;
+use crate::pages::sources::{SourcePage, SourcesPage};
+use crate::pages::submit::SubmitPage;
 use crate::pages::{home::HomePage, not_found::NotFound, story::StoryPage, theme::ThemePage};
 
 /// The site's name, shown in the header and at the end of every document title.
@@ -50,16 +55,21 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("stories") view=StoriesPage />
                         <Route path=path!("stories/new") view=NewStory />
                         <Route path=path!("stories/:id") view=EditStory />
-                        <Route path=path!("sources") view=SourcesPage />
+                        <Route path=path!("sources") view=AdminSourcesPage />
                         <Route path=path!("accounts") view=AccountsPage />
                         <Route path=path!("tokens") view=TokensPage />
                         <Route path=path!("audit") view=AuditPage />
                     </ParentRoute>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/stories/:slug") view=StoryPage />
+                    <Route path=path!("/search") view=SearchPage />
+                    <Route path=path!("/submit") view=SubmitPage />
+                    <Route path=path!("/guestbook") view=GuestbookPage />
+                    <Route path=path!("/sources") view=SourcesPage />
+                    <Route path=path!("/sources/:slug") view=SourcePage />
+                    <Route path=path!("/about") view=AboutPage />
                     // Any other single segment is a theme; `ThemePage` answers unknown ones
-                    // with the 404 page, so /submit, /search and /guestbook fall there until
-                    // they are built.
+                    // with the 404 page.
                     <Route path=path!("/:theme") view=ThemePage />
                 </Routes>
             </Layout>

@@ -9,9 +9,19 @@ async fn app_pages_are_served_with_csp_and_fallback() {
         "web/dist is missing: build the app first with scripts/build-web.sh"
     );
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in ["/", "/justice", "/stories/some-story", "/no/such/page"] {
+    for path in [
+        "/",
+        "/justice",
+        "/stories/some-story",
+        "/search",
+        "/sources/ohchr",
+        "/no/such/page",
+        "/nope",
+    ] {
         let res = app.get(path).await;
-        assert_eq!(res.status(), 200, "{path}");
+        // Paths the app has no page for get the app (which shows "Page not found") with 404.
+        let expected = if path.starts_with("/no") { 404 } else { 200 };
+        assert_eq!(res.status(), expected, "{path}");
         let header = |name: &str| {
             res.headers()
                 .get(name)
@@ -48,4 +58,64 @@ async fn app_pages_are_served_with_csp_and_fallback() {
     // The API keeps its own headers: JSON, no app CSP needed.
     let api = app.get("/api/v1/themes").await;
     assert!(api.headers().get("content-security-policy").is_none());
+}
+
+#[actix_rt::test]
+async fn app_code_is_sent_precompressed_and_versioned_urls_are_immutable() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let html = app.get("/").await.text().await.expect("html");
+    let start = html.find("?v=").expect("a versioned asset URL") + 3;
+    let version: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    let dist = repo_root().join("web/dist");
+    for (file, mime) in [
+        ("peoples_stories_web_bg.wasm", "application/wasm"),
+        ("peoples_stories_web.js", "text/javascript"),
+        ("style.css", "text/css"),
+    ] {
+        let get = |path: String, accept: &'static str| {
+            let client = app.client.clone();
+            let url = app.url(&path);
+            async move {
+                client
+                    .get(url)
+                    .header("accept-encoding", accept)
+                    .send()
+                    .await
+                    .expect("request")
+            }
+        };
+        let header = |res: &reqwest::Response, name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let res = get(format!("/{file}?v={version}"), "gzip, deflate, br").await;
+        assert_eq!(res.status(), 200, "{file}");
+        assert!(header(&res, "content-type").starts_with(mime), "{file}");
+        assert_eq!(
+            header(&res, "cache-control"),
+            "public, max-age=31536000, immutable",
+            "{file}"
+        );
+        assert_eq!(header(&res, "vary"), "accept-encoding", "{file}");
+        if dist.join(format!("{file}.br")).exists() {
+            assert_eq!(header(&res, "content-encoding"), "br", "{file}");
+            let body = res.bytes().await.expect("body");
+            let br = std::fs::read(dist.join(format!("{file}.br"))).expect("br file");
+            assert_eq!(body.len(), br.len(), "{file}: the precompressed copy");
+        }
+        let gz = get(format!("/{file}?v={version}"), "gzip").await;
+        assert_eq!(header(&gz, "content-encoding"), "gzip", "{file}");
+        // Not this build's version (or none): revalidated, never cached for good.
+        let old = get(format!("/{file}?v=000000000000"), "identity").await;
+        assert_eq!(header(&old, "cache-control"), "no-cache", "{file}");
+        assert_eq!(header(&old, "content-encoding"), "", "{file}");
+        let plain = get(format!("/{file}"), "br").await;
+        assert_eq!(header(&plain, "cache-control"), "no-cache", "{file}");
+    }
 }

@@ -68,6 +68,20 @@ fn first_existing(env: &str, candidates: &[&str], fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_string())
 }
 
+/// Where axe.min.js is: `$PS_AXE_JS`, else npm's axe-core in the cache folder.
+pub fn axe_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("PS_AXE_JS") {
+        return PathBuf::from(p);
+    }
+    let cache = std::env::var_os("PS_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/peoples-stories"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".cache/peoples-stories"));
+    cache.join("npm/node_modules/axe-core/axe.min.js")
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -269,6 +283,102 @@ impl Browser {
         if let Err(e) = element.click().await {
             self.fail(&format!("could not click: {e}")).await;
         }
+    }
+
+    /// Runs a script that returns a boolean until it returns true.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let start = Instant::now();
+        loop {
+            if let Ok(v) = self.client.execute(script, vec![]).await {
+                if v.as_bool() == Some(true) {
+                    return;
+                }
+            }
+            if start.elapsed() > WAIT {
+                self.fail(&format!("after {WAIT:?} still not: {what}"))
+                    .await;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Waits until the page has its heading and nothing is loading any more.
+    pub async fn wait_for_idle(&self) {
+        self.wait_until(
+            "the page has an h1 and no loading indicator",
+            "return document.querySelector('h1') !== null \
+                && document.querySelector('.loading') === null;",
+        )
+        .await;
+    }
+
+    /// Types `text` into the field matching `selector`, replacing what it held.
+    pub async fn fill(&self, selector: &str, text: &str) {
+        let field = self.wait_for_css(selector).await;
+        if let Err(e) = field.clear().await {
+            self.fail(&format!("could not clear {selector}: {e}")).await;
+        }
+        if let Err(e) = field.send_keys(text).await {
+            self.fail(&format!("could not type into {selector}: {e}"))
+                .await;
+        }
+    }
+
+    /// Clicks the first element matching a CSS selector, once there is one.
+    pub async fn click_css(&self, selector: &str) {
+        let element = self.wait_for_css(selector).await;
+        self.click(element).await;
+    }
+
+    /// Clicks the link whose text is exactly `text`, once there is one.
+    pub async fn click_link(&self, text: &str) {
+        let element = self.wait_for_link(text).await;
+        self.click(element).await;
+    }
+
+    /// Runs axe-core on the page and returns its "serious" and "critical" violations, one
+    /// line each. axe.min.js comes from npm's axe-core, installed by scripts/test into the
+    /// cache (`$PS_AXE_JS` overrides where).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let source = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is missing at {}: {e}. scripts/test installs it (npm install \
+                 --prefix $PS_CACHE_DIR/npm axe-core), or set PS_AXE_JS",
+                axe_path().display()
+            )
+        });
+        if let Err(e) = self.client.execute(&source, vec![]).await {
+            self.fail(&format!("could not load axe-core into the page: {e}"))
+                .await;
+        }
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(r.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+                  + v.nodes.map(n => n.target.join(' ')).join(', '))))
+              .catch(e => done(['axe failed: ' + e]));
+        "#;
+        match self.client.execute_async(script, vec![]).await {
+            Ok(v) => serde_json::from_value(v).unwrap_or_default(),
+            Err(e) => self.fail(&format!("axe-core did not run: {e}")).await,
+        }
+    }
+
+    /// `Some((scrollWidth, innerWidth))` when the page scrolls sideways.
+    pub async fn horizontal_overflow(&self) -> Option<(i64, i64)> {
+        let v = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let scroll = v.get(0)?.as_i64()?;
+        let inner = v.get(1)?.as_i64()?;
+        (scroll > inner).then_some((scroll, inner))
     }
 
     /// Saves a screenshot as `<dir>/<name>-<label>.png` and returns where, or why not.

@@ -4,13 +4,15 @@
 
 pub mod admin;
 pub mod driver;
+mod paint;
+mod reader;
 
 use crate::support::{Backend, TestApp};
 use driver::{require_web_dist, Browser};
 
-const SCAM_TITLE: &str =
+pub const SCAM_TITLE: &str =
     "Hundreds of thousands trafficked to work as online scammers in South East Asia";
-const TREATY_TITLE: &str =
+pub const TREATY_TITLE: &str =
     "Amnesty calls on States to uphold human rights principles in new treaty on universal jurisdiction";
 
 #[actix_rt::test]

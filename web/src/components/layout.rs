@@ -2,11 +2,65 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::app::{SITE_NAME, THEMES};
 
+/// Keeps the address bar in step with the page shown.
+///
+/// leptos_router 0.8.17 skips `pushState` when a link leads to the URL it last pushed, which
+/// is wrong after the browser's forward button (the same family as leptos-rs/leptos#4324):
+/// back, forward, then "View more stories" showed the newer page under the older URL. When
+/// the router's location and the browser's still differ a moment after a navigation, this
+/// pushes the router's. Remove it once the router is fixed (the paging test covers it).
+fn keep_address_bar_in_step() {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get_untracked();
+        let search = location.search.get_untracked();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    Effect::new(move |_| {
+        location.pathname.track();
+        location.search.track();
+        let wanted = current();
+        set_timeout(
+            move || {
+                // Another navigation since: it has its own check.
+                if current() != wanted {
+                    return;
+                }
+                let Some(window) = leptos::web_sys::window() else {
+                    return;
+                };
+                let shown = window.location();
+                let shown = format!(
+                    "{}{}",
+                    shown.pathname().unwrap_or_default(),
+                    shown.search().unwrap_or_default()
+                );
+                if shown != wanted {
+                    if let Ok(history) = window.history() {
+                        let _ = history.push_state_with_url(
+                            &wasm_bindgen::JsValue::NULL,
+                            "",
+                            Some(&wanted),
+                        );
+                    }
+                }
+            },
+            std::time::Duration::from_millis(300),
+        );
+    });
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    keep_address_bar_in_step();
     view! {
         // `rel="external"` lets the browser, not the router, follow the in-page link, so focus
         // moves to the main content.
@@ -48,12 +102,21 @@ pub fn Layout(children: Children) -> impl IntoView {
         </main>
         <footer class="site-footer">
             <div class="wrap">
-                <p>
-                    {SITE_NAME}
-                    ": human-rights news from around the world. "
-                    // The API docs are served by the server, outside the app.
-                    <a href="/api/docs" rel="external">"API documentation"</a>
-                </p>
+                <nav aria-label="About this site">
+                    <ul>
+                        <li>
+                            <A href="/about">"About People's Stories"</A>
+                        </li>
+                        <li>
+                            <A href="/sources">"Sources"</A>
+                        </li>
+                        <li>
+                            // The API docs are served by the server, outside the app.
+                            <a href="/api/docs/" rel="external">"API documentation"</a>
+                        </li>
+                    </ul>
+                </nav>
+                <p>{SITE_NAME} ": human-rights news from around the world."</p>
             </div>
         </footer>
     }

@@ -13,13 +13,25 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
     }
 }
 
-/// Shows a Problem's detail with a button that runs `retry`.
+/// Shows a Problem's detail (and each bad field it names) with a button that runs `retry`.
 #[component]
 pub fn ProblemView(problem: Problem, retry: Callback<()>) -> impl IntoView {
+    let errors = (!problem.errors.is_empty()).then(|| {
+        view! {
+            <ul class="problem-errors">
+                {problem
+                    .errors
+                    .into_iter()
+                    .map(|e| view! { <li>{e.message}</li> })
+                    .collect_view()}
+            </ul>
+        }
+    });
     view! {
         <div class="status error" role="alert">
             <p class="error-title">{problem.title}</p>
             <p>{problem.detail}</p>
+            {errors}
             <button type="button" on:click=move |_| retry.run(())>
                 "Retry"
             </button>

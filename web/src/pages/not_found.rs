@@ -1,17 +1,24 @@
 //! The page for any path the app does not know.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <Title text="Page not found" />
+        // The server answers every app path with the app; this keeps such pages out of indexes.
+        <Meta name="robots" content="noindex" />
         <h1>"Page not found"</h1>
         <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
-        <p>
-            <A href="/">"Go to the latest stories"</A>
-        </p>
+        <ul>
+            <li>
+                <A href="/">"Go to the latest stories"</A>
+            </li>
+            <li>
+                <A href="/search">"Search by keyword and country"</A>
+            </li>
+        </ul>
     }
 }

@@ -1,4 +1,5 @@
-//! `/stories/:slug`: one story, whole.
+//! `/stories/:slug`: one story, whole: updates in date order, its countries (each a search by
+//! that country) and its sources (each the source's page, beside the cited page).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,8 +7,9 @@ use leptos_router::hooks::use_params_map;
 use peoples_stories_shared::Story;
 
 use crate::api;
+use crate::app::THEMES;
 use crate::components::status::{Loading, ProblemView};
-use crate::components::story_card::{byline_text, country_names};
+use crate::components::story_card::{byline_text, date_view, paragraphs_view, sorted_updates};
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -41,29 +43,26 @@ pub fn StoryPage() -> impl IntoView {
 
 #[component]
 fn StoryView(story: Story) -> impl IntoView {
-    let countries = country_names(&story);
-    let date = story
-        .date
-        .map(|d| view! { <time datetime=d.to_string()>{d.human()}</time> });
-    let updates = (!story.updates.is_empty()).then(|| {
+    let theme_label = THEMES
+        .iter()
+        .find(|(t, _)| *t == story.theme)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| story.theme.clone());
+    let theme_href = format!("/{}", api::segment(&story.theme));
+    let updates = sorted_updates(story.updates);
+    let updates = (!updates.is_empty()).then(|| {
         view! {
             <section class="updates" aria-labelledby="updates-heading">
                 <h2 id="updates-heading">"Updates"</h2>
                 <ol>
-                    {story
-                        .updates
+                    {updates
                         .into_iter()
                         .map(|u| {
                             view! {
                                 <li>
                                     <p class="update-date">
                                         {match u.date {
-                                            Some(d) => {
-                                                view! {
-                                                    <time datetime=d.to_string()>{d.human()}</time>
-                                                }
-                                                    .into_any()
-                                            }
+                                            Some(d) => date_view(d).into_any(),
                                             None => "Undated".into_any(),
                                         }}
                                     </p>
@@ -76,6 +75,28 @@ fn StoryView(story: Story) -> impl IntoView {
             </section>
         }
     });
+    let countries = (!story.countries.is_empty()).then(|| {
+        view! {
+            <p class="countries">
+                <span class="label">"Countries: "</span>
+                {
+                    let n = story.countries.len();
+                    story
+                        .countries
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let href = format!("/search?country={}", api::query_value(&c.code));
+                            view! {
+                                <a href=href>{c.name}</a>
+                                {(i + 1 < n).then_some(", ")}
+                            }
+                        })
+                        .collect_view()
+                }
+            </p>
+        }
+    });
     let links = (!story.links.is_empty()).then(|| {
         view! {
             <section class="sources" aria-labelledby="sources-heading">
@@ -86,10 +107,14 @@ fn StoryView(story: Story) -> impl IntoView {
                         .into_iter()
                         .map(|link| {
                             let text = link.title.clone().unwrap_or_else(|| link.url.clone());
+                            let source_href = format!("/sources/{}", api::segment(&link.source.slug));
                             view! {
                                 <li>
-                                    <a href=link.url rel="external">{text}</a>
-                                    <span class="source-name">" — " {link.source.name}</span>
+                                    <a href=link.url rel="external noopener">{text}</a>
+                                    " — "
+                                    <a href=source_href class="source-name">
+                                        {link.source.name}
+                                    </a>
                                 </li>
                             }
                         })
@@ -101,7 +126,7 @@ fn StoryView(story: Story) -> impl IntoView {
     let related = story.related_url.map(|url| {
         view! {
             <p class="related">
-                <a href=url rel="external">"Visit the related web page"</a>
+                <a href=url rel="external noopener">"Visit the related web page"</a>
             </p>
         }
     });
@@ -109,19 +134,15 @@ fn StoryView(story: Story) -> impl IntoView {
         <Title text=story.title.clone() />
         <article class="story">
             <header>
+                <p class="kicker">
+                    <a href=theme_href>{theme_label}</a>
+                </p>
                 <h1>{story.title}</h1>
                 <p class="meta">
-                    {story.byline.map(|b| view! { <span class="byline">{byline_text(&b)}</span> })} {date}
+                    {story.byline.map(|b| view! { <span class="byline">{byline_text(&b)}</span> })}
+                    {story.date.map(date_view)}
                 </p>
-                {(!countries.is_empty())
-                    .then(|| {
-                        view! {
-                            <p class="countries">
-                                <span class="label">"Countries: "</span>
-                                {countries}
-                            </p>
-                        }
-                    })}
+                {countries}
             </header>
             {story.summary.map(|s| view! { <p class="lead">{s}</p> })}
             <div class="body">{paragraphs_view(&story.body)}</div>
@@ -129,49 +150,5 @@ fn StoryView(story: Story) -> impl IntoView {
             {links}
             {related}
         </article>
-    }
-}
-
-fn paragraphs_view(text: &str) -> impl IntoView {
-    paragraphs(text)
-        .into_iter()
-        .map(|p| view! { <p>{p}</p> })
-        .collect_view()
-}
-
-/// Splits text into paragraphs on blank lines; lines within a paragraph stay joined by `\n`
-/// (shown as line breaks by the style sheet). Text only: it is never parsed as HTML.
-pub fn paragraphs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push('\n');
-            }
-            current.push_str(line.trim_end());
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::paragraphs;
-
-    #[test]
-    fn splits_on_blank_lines() {
-        assert_eq!(
-            paragraphs("One.\n\nTwo,\nstill two.\r\n \r\n\r\nThree."),
-            ["One.", "Two,\nstill two.", "Three."]
-        );
-        assert!(paragraphs("\n \n").is_empty());
     }
 }

@@ -1,4 +1,5 @@
-//! `/:theme`: one theme's fact file and its stories, newest first, paged by `?offset=`.
+//! `/:theme`: one theme's fact file and its stories whole, newest first, paged by `?offset=`
+//! through the whole archive with "View previous stories" / "View more stories".
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,16 +8,20 @@ use peoples_stories_shared::{ListStoriesQuery, StoryPage, Theme};
 
 use crate::api;
 use crate::app::{SITE_NAME, THEMES};
-use crate::components::status::{Loading, ProblemView};
-use crate::components::story_card::StoryList;
+use crate::components::pager::pager;
+use crate::components::status::{Empty, Loading, ProblemView};
+use crate::components::story_card::FullStory;
 use crate::pages::not_found::NotFound;
+
+/// Stories per page, as many as the original's pages held.
+const PER_PAGE: u32 = 10;
 
 #[component]
 pub fn ThemePage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("theme").unwrap_or_default());
-    // Only the known themes get a page; anything else (`/submit` until it is built) is a 404,
-    // decided at once without asking the server.
+    // Only the known themes get a page; anything else is a 404, decided at once without
+    // asking the server.
     let known = Memo::new(move |_| slug.with(|s| THEMES.iter().any(|(t, _)| t == s)));
     move || {
         if known.get() {
@@ -27,21 +32,27 @@ pub fn ThemePage() -> impl IntoView {
     }
 }
 
-#[component]
-fn ThemeView(slug: Memo<String>) -> impl IntoView {
+/// The `offset` in the page's query, 0 when absent or not a number.
+pub fn offset_param() -> Memo<u64> {
     let query = use_query_map();
-    let offset = Memo::new(move |_| {
+    Memo::new(move |_| {
         query
             .read()
             .get("offset")
             .and_then(|o| o.parse::<u64>().ok())
             .unwrap_or(0)
-    });
+    })
+}
+
+#[component]
+fn ThemeView(slug: Memo<String>) -> impl IntoView {
+    let offset = offset_param();
     let themes = LocalResource::new(|| api::get::<Vec<Theme>>("/api/v1/themes"));
     let stories = LocalResource::new(move || {
         let mut q = ListStoriesQuery::new();
         q.theme = vec![slug.get()];
         q.offset = offset.get();
+        q.limit = PER_PAGE;
         async move { api::get::<StoryPage>(&format!("/api/v1/stories?{}", q.to_query_string())).await }
     });
     let retry = Callback::new(move |()| stories.refetch());
@@ -64,21 +75,60 @@ fn ThemeView(slug: Memo<String>) -> impl IntoView {
             })
         })
     };
+    let title = move || {
+        let page = offset.get() / u64::from(PER_PAGE) + 1;
+        if page > 1 {
+            format!("{} (page {page})", name())
+        } else {
+            name()
+        }
+    };
 
     view! {
-        <Title text=move || name() />
+        <Title text=title />
         <h1>{SITE_NAME} " " {name}</h1>
-        {move || theme().map(|t| view! { <p class="lead fact-file">{t.description}</p> })}
+        {move || {
+            theme()
+                .map(|t| {
+                    view! {
+                        <section class="fact-file" aria-label="Fact file">
+                            <p>{t.description}</p>
+                        </section>
+                    }
+                })
+        }}
         <Suspense fallback=|| view! { <Loading label="Loading stories…" /> }>
             {move || Suspend::new(async move {
                 match stories.await {
                     Ok(page) => {
-                        let pager = pager(&slug.get_untracked(), &page);
+                        let slug = slug.get_untracked();
+                        let pager = pager(
+                            page.offset,
+                            page.limit,
+                            page.total,
+                            "Stories",
+                            "View previous stories",
+                            "View more stories",
+                            move |o| match o {
+                                0 => format!("/{slug}"),
+                                o => format!("/{slug}?offset={o}"),
+                            },
+                        );
+                        if page.items.is_empty() {
+                            return view! {
+                                <Empty message="There are no stories on this page." />
+                                {pager}
+                            }
+                                .into_any();
+                        }
                         view! {
-                            <StoryList
-                                stories=page.items
-                                empty="There are no stories on this page yet."
-                            />
+                            <div class="story-list full">
+                                {page
+                                    .items
+                                    .into_iter()
+                                    .map(|story| view! { <FullStory story /> })
+                                    .collect_view()}
+                            </div>
                             {pager}
                         }
                             .into_any()
@@ -88,23 +138,4 @@ fn ThemeView(slug: Memo<String>) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// "View previous stories" (older: further into the list) and "View more stories" (newer).
-fn pager(slug: &str, page: &StoryPage) -> impl IntoView {
-    let limit = u64::from(page.limit.max(1));
-    let older = (page.offset + limit < page.total.max(0) as u64)
-        .then(|| format!("/{slug}?offset={}", page.offset + limit));
-    let newer = (page.offset > 0).then(|| match page.offset.saturating_sub(limit) {
-        0 => format!("/{slug}"),
-        o => format!("/{slug}?offset={o}"),
-    });
-    (older.is_some() || newer.is_some()).then(|| {
-        view! {
-            <nav class="pager" aria-label="More stories">
-                {older.map(|href| view! { <a href=href rel="prev">"View previous stories"</a> })}
-                {newer.map(|href| view! { <a href=href rel="next">"View more stories"</a> })}
-            </nav>
-        }
-    })
 }

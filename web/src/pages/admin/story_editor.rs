@@ -21,7 +21,7 @@ use crate::components::form::{
 };
 use crate::components::status::Loading;
 use crate::components::story_card::byline_text;
-use crate::pages::story::paragraphs;
+use crate::components::story_card::paragraphs;
 
 /// One dated follow-up in the form.
 #[derive(Clone, Copy)]

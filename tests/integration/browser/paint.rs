@@ -1,0 +1,83 @@
+//! How soon the first stories are painted, measured in Chromium against a running server:
+//!
+//! ```sh
+//! PS_BENCH_URL=http://127.0.0.1:18090 cargo test -p peoples-stories-tests --test integration \
+//!     first_stories_paint -- --ignored --nocapture
+//! ```
+//!
+//! Story titles carry `elementtiming="story"`, so the Element Timing API reports when the
+//! first one was painted, in milliseconds from the start of navigation. The first load of each
+//! page runs on an empty cache; the next ones reuse the cached app (as a returning reader).
+
+use super::driver::Browser;
+
+const RUNS: usize = 5;
+
+/// Milliseconds from navigation start to: the first story title painted, first contentful
+/// paint, and the response end of the HTML.
+const MEASURE: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const fcp = () => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || -1;
+    const nav = performance.getEntriesByType('navigation')[0] || {};
+    const timer = setTimeout(() => done([-1, fcp(), nav.responseEnd || -1]), 15000);
+    new PerformanceObserver((list, observer) => {
+        const e = list.getEntries().find(e => e.identifier === 'story');
+        if (e) {
+            observer.disconnect();
+            clearTimeout(timer);
+            done([e.renderTime || e.loadTime, fcp(), nav.responseEnd || -1]);
+        }
+    }).observe({ type: 'element', buffered: true });
+"#;
+
+#[actix_rt::test]
+#[ignore = "a benchmark: needs PS_BENCH_URL, a server with data"]
+async fn first_stories_paint() {
+    let Ok(base) = std::env::var("PS_BENCH_URL") else {
+        eprintln!("set PS_BENCH_URL to a running server, e.g. http://127.0.0.1:18090");
+        return;
+    };
+    println!(
+        "| page | load | first story painted ms | first contentful paint ms | HTML received ms |"
+    );
+    println!("|---|---|---:|---:|---:|");
+    for path in ["/", "/justice", "/justice?offset=2000", "/search?q=court"] {
+        // A fresh browser (and profile) per page, so its first load has an empty cache.
+        let browser = Browser::start(&base, "first_stories_paint").await;
+        let mut warm = Vec::new();
+        for run in 0..=RUNS {
+            browser.goto(path).await;
+            let v = browser
+                .client
+                .execute_async(MEASURE, vec![])
+                .await
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let ms: Vec<f64> = serde_json::from_value(v).unwrap_or_default();
+            let row = |label: &str, ms: &[f64]| {
+                println!(
+                    "| `{path}` | {label} | {:.0} | {:.0} | {:.0} |",
+                    ms[0], ms[1], ms[2]
+                );
+            };
+            if run == 0 {
+                row("first (cold cache)", &ms);
+            } else {
+                warm.push(ms);
+            }
+        }
+        warm.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        row_median(path, &warm);
+        browser.close().await;
+    }
+}
+
+fn row_median(path: &str, warm: &[Vec<f64>]) {
+    let m = &warm[warm.len() / 2];
+    println!(
+        "| `{path}` | median of {} (cached app) | {:.0} | {:.0} | {:.0} |",
+        warm.len(),
+        m[0],
+        m[1],
+        m[2]
+    );
+}

@@ -1,0 +1,398 @@
+//! `/search`: "Search by keyword and country". Keywords, a country (name, alias or code, with
+//! type-ahead), theme and dates; results with their matching passages; counts by country
+//! (a map and a table), theme, source and year to narrow by.
+//!
+//! The page's query string is the API's (`q`, `country`, `theme`, `source`, `from`, `to`,
+//! `sort`, `offset`), read with the shared `ListStoriesQuery`, so every search is a link that
+//! can be shared, and back and forward step through searches.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_navigate};
+use peoples_stories_shared::list::FACETS;
+use peoples_stories_shared::{
+    Facet, FieldError, ListStoriesQuery, PartialDate, Problem, SortOrder, StoryPage,
+};
+
+use crate::api;
+use crate::app::THEMES;
+use crate::components::country_input::CountryOptions;
+use crate::components::pager::pager;
+use crate::components::public_form::{optional, TextField};
+use crate::components::status::{Loading, ProblemView};
+use crate::components::story_card::StoryList;
+use crate::components::world_map::WorldMap;
+
+/// Values shown per facet list (the country table shows all).
+const FACET_VALUES: usize = 10;
+
+/// The app's URL for a search.
+pub fn search_href(q: &ListStoriesQuery) -> String {
+    let mut q = q.clone();
+    q.facets.clear();
+    let s = q.to_query_string();
+    if s.is_empty() {
+        "/search".to_string()
+    } else {
+        format!("/search?{s}")
+    }
+}
+
+/// The search narrowed to one facet value, from its first page.
+fn narrowed(base: &ListStoriesQuery, facet: &str, value: &str) -> ListStoriesQuery {
+    let mut q = base.clone();
+    q.offset = 0;
+    match facet {
+        "country" => q.country = vec![value.to_string()],
+        "theme" => q.theme = vec![value.to_string()],
+        "source" => q.source = vec![value.to_string()],
+        "year" => {
+            let year = value
+                .parse::<i32>()
+                .ok()
+                .and_then(|y| PartialDate::year(y).ok());
+            q.from = year;
+            q.to = year;
+        }
+        _ => {}
+    }
+    q
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let location = use_location();
+    let navigate = use_navigate();
+    let parsed = Memo::new(move |_| ListStoriesQuery::parse(&location.search.get()));
+
+    // The form's fields, set from the URL whenever it changes (also on back and forward).
+    let q = RwSignal::new(String::new());
+    let country = RwSignal::new(String::new());
+    let theme = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let sort = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    Effect::new(move |_| {
+        let params = location.query.get();
+        q.set(params.get("q").unwrap_or_default());
+        country.set(params.get("country").unwrap_or_default());
+        theme.set(params.get("theme").unwrap_or_default());
+        from.set(params.get("from").unwrap_or_default());
+        to.set(params.get("to").unwrap_or_default());
+        sort.set(params.get("sort").unwrap_or_default());
+    });
+
+    let results = LocalResource::new(move || {
+        let parsed = parsed.get();
+        async move {
+            let mut query = parsed.map_err(|errors| Problem {
+                type_: "/problems/invalid-parameters".into(),
+                title: "Check your search".into(),
+                status: 400,
+                detail: "Some of the search's fields are not right.".into(),
+                errors,
+            })?;
+            query.facets = FACETS.iter().map(|f| f.to_string()).collect();
+            api::get::<StoryPage>(&format!("/api/v1/stories?{}", query.to_query_string())).await
+        }
+    });
+    // A refused search (400) shows its messages beside the fields they name.
+    Effect::new(move |_| match results.get() {
+        Some(Err(p)) if p.status == 400 => errors.set(p.errors),
+        Some(_) => errors.set(Vec::new()),
+        None => {}
+    });
+    let retry = Callback::new(move |()| results.refetch());
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut next = ListStoriesQuery::new();
+        let mut problems = Vec::new();
+        next.q = optional(&q.get_untracked());
+        next.country = optional(&country.get_untracked()).into_iter().collect();
+        next.theme = optional(&theme.get_untracked()).into_iter().collect();
+        // A source chosen from the counts stays until it is removed.
+        next.source = parsed.get_untracked().map(|p| p.source).unwrap_or_default();
+        for (field, value, slot) in [("from", from, &mut next.from), ("to", to, &mut next.to)] {
+            if let Some(v) = optional(&value.get_untracked()) {
+                match v.parse::<PartialDate>() {
+                    Ok(d) => *slot = Some(d),
+                    Err(e) => problems.push(FieldError::new(field, e.0)),
+                }
+            }
+        }
+        next.sort = match sort.get_untracked().as_str() {
+            "newest" => Some(SortOrder::Newest),
+            "oldest" => Some(SortOrder::Oldest),
+            "relevance" if next.q.is_some() => Some(SortOrder::Relevance),
+            _ => None,
+        };
+        if !problems.is_empty() {
+            errors.set(problems);
+            return;
+        }
+        errors.set(Vec::new());
+        navigate(&search_href(&next), Default::default());
+    };
+
+    let title = move || match parsed.get() {
+        Ok(p) => {
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(q) = &p.q {
+                parts.push(format!("“{q}”"));
+            }
+            parts.extend(p.country.iter().cloned());
+            if parts.is_empty() {
+                "Search".to_string()
+            } else {
+                format!("Search: {}", parts.join(", "))
+            }
+        }
+        Err(_) => "Search".to_string(),
+    };
+
+    view! {
+        <Title text=title />
+        <div class="search-page">
+            <h1>"Search by keyword and country"</h1>
+            <form class="search-form" role="search" on:submit=on_submit novalidate>
+                <TextField
+                    id="search-q"
+                    field="q"
+                    label="Keywords"
+                    hint="Every word must match. Use \"quotes\" for a phrase, -word to leave a word out, OR for either."
+                    value=q
+                    errors
+                    input_type="search"
+                    required=true
+                />
+                <TextField
+                    id="search-country"
+                    field="country"
+                    label="Country"
+                    hint="A name, a common name (Laos, Burma) or a code (KH)."
+                    value=country
+                    errors
+                    list="country-options"
+                    autocomplete="off"
+                    required=true
+                />
+                <CountryOptions list_id="country-options" typed=country />
+                <div class="field">
+                    <label for="search-theme">"Theme"</label>
+                    <select
+                        id="search-theme"
+                        prop:value=move || theme.get()
+                        on:change=move |ev| theme.set(event_target_value(&ev))
+                    >
+                        <option value="">"All themes"</option>
+                        {THEMES
+                            .iter()
+                            .map(|(slug, label)| view! { <option value=*slug>{*label}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field-row">
+                    <TextField
+                        id="search-from"
+                        field="from"
+                        label="From"
+                        hint="YYYY, YYYY-MM or YYYY-MM-DD"
+                        value=from
+                        errors
+                        required=true
+                    />
+                    <TextField
+                        id="search-to"
+                        field="to"
+                        label="To"
+                        hint="YYYY, YYYY-MM or YYYY-MM-DD"
+                        value=to
+                        errors
+                        required=true
+                    />
+                </div>
+                <div class="field">
+                    <label for="search-sort">"Order"</label>
+                    <select
+                        id="search-sort"
+                        prop:value=move || sort.get()
+                        on:change=move |ev| sort.set(event_target_value(&ev))
+                    >
+                        <option value="">"Best match first (newest without keywords)"</option>
+                        <option value="newest">"Newest first"</option>
+                        <option value="oldest">"Oldest first"</option>
+                    </select>
+                </div>
+                <button type="submit">"Search"</button>
+            </form>
+            <Suspense fallback=|| view! { <Loading label="Searching…" /> }>
+                {move || Suspend::new(async move {
+                    let result = results.await;
+                    let query = parsed.get_untracked().unwrap_or_else(|_| ListStoriesQuery::new());
+                    match result {
+                        Ok(page) => view! { <Results page query /> }.into_any(),
+                        Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
+    let count = match page.total {
+        0 => "No stories match.".to_string(),
+        1 => "1 story matches.".to_string(),
+        n => format!("{n} stories match."),
+    };
+    let facet = |name: &str| page.facets.get(name).cloned().unwrap_or_default();
+    let countries = facet("country");
+    let filters = active_filters(&query, &page);
+    let base = query.clone();
+    let pager_query = query.clone();
+    let pager = pager(
+        page.offset,
+        page.limit,
+        page.total,
+        "Results",
+        "Next results",
+        "Previous results",
+        move |o| {
+            let mut q = pager_query.clone();
+            q.offset = o;
+            search_href(&q)
+        },
+    );
+    let map_base = base.clone();
+    let href_for =
+        Callback::new(move |code: String| search_href(&narrowed(&map_base, "country", &code)));
+    view! {
+        <p class="result-count" role="status">{count}</p>
+        {filters}
+        <section class="by-country" aria-labelledby="map-heading">
+            <h2 id="map-heading">"Where these stories are"</h2>
+            <WorldMap counts=countries selected=query.country.clone() href_for />
+        </section>
+        <div class="results-layout">
+            <section class="results" aria-label="Results">
+                <StoryList stories=page.items empty="Try fewer words, another country or no date limits." />
+                {pager}
+            </section>
+            <aside class="facets" aria-labelledby="facets-heading">
+                <h2 id="facets-heading">"Narrow the results"</h2>
+                {facet_list("Theme", "theme", facet("theme"), &base)}
+                {facet_list("Year", "year", facet("year"), &base)}
+                {facet_list("Source", "source", facet("source"), &base)}
+            </aside>
+        </div>
+    }
+}
+
+fn facet_list(
+    title: &'static str,
+    name: &'static str,
+    values: Vec<Facet>,
+    base: &ListStoriesQuery,
+) -> impl IntoView {
+    (!values.is_empty()).then(|| {
+        let heading_id = format!("facet-{name}");
+        let labelled_by = heading_id.clone();
+        view! {
+            <section class="facet" aria-labelledby=labelled_by>
+                <h3 id=heading_id>{title}</h3>
+                <ul>
+                    {values
+                        .into_iter()
+                        .take(FACET_VALUES)
+                        .map(|f| {
+                            let href = search_href(&narrowed(base, name, &f.value));
+                            view! {
+                                <li>
+                                    <a href=href>{f.label}</a>
+                                    " "
+                                    <span class="count">"(" {f.count} ")"</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// The filters in force, each with a link that removes it.
+fn active_filters(query: &ListStoriesQuery, page: &StoryPage) -> Option<impl IntoView> {
+    let label_of = |facet: &str, value: &str| -> String {
+        page.facets
+            .get(facet)
+            .and_then(|fs| fs.iter().find(|f| f.value.eq_ignore_ascii_case(value)))
+            .map(|f| f.label.clone())
+            .unwrap_or_else(|| value.to_string())
+    };
+    let mut chips: Vec<(String, ListStoriesQuery)> = Vec::new();
+    let mut without = |label: String, change: &dyn Fn(&mut ListStoriesQuery)| {
+        let mut q = query.clone();
+        q.offset = 0;
+        change(&mut q);
+        chips.push((label, q));
+    };
+    if let Some(k) = &query.q {
+        without(format!("Keywords: {k}"), &|q| q.q = None);
+    }
+    for c in &query.country {
+        let c2 = c.clone();
+        without(format!("Country: {}", label_of("country", c)), &move |q| {
+            q.country.retain(|x| x != &c2)
+        });
+    }
+    for t in &query.theme {
+        let t2 = t.clone();
+        without(format!("Theme: {}", label_of("theme", t)), &move |q| {
+            q.theme.retain(|x| x != &t2)
+        });
+    }
+    for s in &query.source {
+        let s2 = s.clone();
+        without(format!("Source: {}", label_of("source", s)), &move |q| {
+            q.source.retain(|x| x != &s2)
+        });
+    }
+    if query.from.is_some() || query.to.is_some() {
+        let span = match (query.from, query.to) {
+            (Some(f), Some(t)) if f == t => format!("Date: {}", f.human()),
+            (Some(f), Some(t)) => format!("Date: {} to {}", f.human(), t.human()),
+            (Some(f), None) => format!("Date: from {}", f.human()),
+            (None, Some(t)) => format!("Date: until {}", t.human()),
+            (None, None) => String::new(),
+        };
+        without(span, &|q| {
+            q.from = None;
+            q.to = None;
+        });
+    }
+    (!chips.is_empty()).then(|| {
+        view! {
+            <ul class="active-filters" aria-label="Filters in use">
+                {chips
+                    .into_iter()
+                    .map(|(label, q)| {
+                        let remove = format!("Remove {label}");
+                        view! {
+                            <li>
+                                {label}
+                                " "
+                                <a href=search_href(&q) aria-label=remove class="remove">
+                                    "×"
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
