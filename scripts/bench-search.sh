@@ -48,7 +48,6 @@ BROAD=${BROAD:-rights}
 RARE=${RARE:-Tuvalu}
 TWO=${TWO:-police+detention}
 PHRASE=${PHRASE:-%22rule+of+law%22}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/peoples-stories/target}
 
 mkdir -p "$BENCH_DIR"
 case $BACKEND in
@@ -65,41 +64,9 @@ postgres)
     exit 2
     ;;
 esac
-base="http://127.0.0.1:$PORT"
 results="$BENCH_DIR/results-search-$BACKEND.md"
-server_pid=""
-
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "==> installing wrk" >&2
-    apt-get install -y -qq wrk >/dev/null
-fi
-
-if [ -n "${BIN:-}" ]; then
-    bin=$BIN
-else
-    echo "==> building the release binary" >&2
-    cargo build --release -q -p peoples-stories-api
-    bin="$CARGO_TARGET_DIR/release/peoples-stories"
-fi
-
-# Converts wrk's "1.23ms" / "456.78us" / "1.02s" to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0
-        if (v ~ /us$/) n = n / 1000
-        else if (v ~ /ms$/) n = n
-        else if (v ~ /s$/) n = n * 1000
-        printf "%.2f", n
-    }'
-}
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 if [ "$BACKEND" = postgres ]; then
     have_db() { psql "$db" -qtAc "SELECT 1" >/dev/null 2>&1; }
@@ -136,24 +103,8 @@ else
 fi
 echo "==> $BACKEND database $size, index $(du -sh "$index_dir" | cut -f1)" >&2
 
-DATABASE_URL="$db" RUST_LOG=warn "$bin" --index-dir "$index_dir" serve \
-    --bind "127.0.0.1:$PORT" --web-dist /nonexistent >"$BENCH_DIR/server-$BACKEND.log" 2>&1 &
-server_pid=$!
 # Ready when a keyword search answers 200 (503 while the index is still being built).
-for _ in $(seq 1 600); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/stories?q=rights" || true)
-    [ "$code" = 200 ] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-        echo "the server exited; its log:" >&2
-        cat "$BENCH_DIR/server-$BACKEND.log" >&2
-        exit 1
-    fi
-    sleep 1
-done
-[ "$code" = 200 ] || {
-    echo "search did not answer 200 within 10 minutes (last: $code)" >&2
-    exit 1
-}
+start_server "$db" "$BENCH_DIR/server-$BACKEND.log" "/api/v1/stories?q=rights" --index-dir "$index_dir"
 
 # Runs wrk on one URL at CONNECTIONS clients and at one client, and prints a table row.
 measure() {
@@ -171,18 +122,9 @@ measure() {
         echo "### $name $path (c1)"
         echo "$out1"
     } >>"$BENCH_DIR/wrk-search-$BACKEND.log"
-    local rps p50 p99 errors rps1 p50_1 p99_1 errors1
-    rps=$(echo "$outn" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
-    p50=$(to_ms "$(echo "$outn" | awk '$1 == "50%" {print $2}')")
-    p99=$(to_ms "$(echo "$outn" | awk '$1 == "99%" {print $2}')")
-    errors=$(echo "$outn" | awk '/Non-2xx/ {print $NF}')
-    rps1=$(echo "$out1" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
-    p50_1=$(to_ms "$(echo "$out1" | awk '$1 == "50%" {print $2}')")
-    p99_1=$(to_ms "$(echo "$out1" | awk '$1 == "99%" {print $2}')")
-    errors1=$(echo "$out1" | awk '/Non-2xx/ {print $NF}')
-    local timeouts timeouts1
-    timeouts=$(echo "$outn" | awk '/Socket errors/ {print $NF}')
-    timeouts1=$(echo "$out1" | awk '/Socket errors/ {print $NF}')
+    local rps p50 p99 errors timeouts rps1 p50_1 p99_1 errors1 timeouts1
+    read -r rps p50 p99 errors timeouts < <(echo "$outn" | wrk_numbers)
+    read -r rps1 p50_1 p99_1 errors1 timeouts1 < <(echo "$out1" | wrk_numbers)
     printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
         "$name" "$path" "$total" "$rps" "$p50" "$p99" "$rps1" "$p50_1" "$p99_1" \
         "$((${errors:-0} + ${errors1:-0}))" "$((${timeouts:-0} + ${timeouts1:-0}))" | tee -a "$results"

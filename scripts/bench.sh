@@ -31,67 +31,14 @@ PG_ADMIN_URL=${PG_ADMIN_URL:-postgres://peoples_stories:peoples_stories@127.0.0.
 PG_DB=${PG_DB:-ps_bench}
 BENCH_DIR=${BENCH_DIR:-$(mktemp -d /tmp/ps-bench.XXXXXX)}
 REUSE=${REUSE:-0}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/peoples-stories/target}
 
 backends=("$@")
 [ ${#backends[@]} -gt 0 ] || backends=(sqlite postgres)
 
 mkdir -p "$BENCH_DIR"
-base="http://127.0.0.1:$PORT"
 results="$BENCH_DIR/results.md"
-server_pid=""
-
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "==> installing wrk" >&2
-    apt-get install -y -qq wrk >/dev/null
-fi
-
-if [ -n "${BIN:-}" ]; then
-    bin=$BIN
-else
-    echo "==> building the release binary" >&2
-    cargo build --release -q -p peoples-stories-api
-    bin="$CARGO_TARGET_DIR/release/peoples-stories"
-fi
-
-# Converts wrk's "1.23ms" / "456.78us" / "1.02s" to milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        n = v + 0
-        if (v ~ /us$/) n = n / 1000
-        else if (v ~ /ms$/) n = n
-        else if (v ~ /s$/) n = n * 1000
-        printf "%.2f", n
-    }'
-}
-
-start_server() {
-    local url=$1 log=$2
-    RUST_LOG=warn DATABASE_URL="$url" "$bin" serve --bind "127.0.0.1:$PORT" >"$log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 1 100); do
-        if curl -fsS "$base/readyz" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "the server did not become ready; its log:" >&2
-    cat "$log" >&2
-    exit 1
-}
-
-stop_server() {
-    cleanup
-    server_pid=""
-}
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 # Runs wrk on one URL and prints a table row.
 measure() {
@@ -103,11 +50,8 @@ measure() {
     wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$base$path" >/dev/null
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$base$path")
     echo "$out" >>"$BENCH_DIR/wrk-$backend.log"
-    local rps p50 p99 errors
-    rps=$(echo "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
-    p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
-    p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
-    errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    local rps p50 p99 errors _sockets
+    read -r rps p50 p99 errors _sockets < <(echo "$out" | wrk_numbers)
     printf '| %s | %s | `%s` | %s | %s | %s | %s |\n' \
         "$backend" "$name" "$path" "$rps" "$p50" "$p99" "${errors:-0}" | tee -a "$results"
 }
@@ -139,7 +83,7 @@ run_backend() {
         ;;
     esac
 
-    start_server "$url" "$BENCH_DIR/server-$backend.log"
+    start_server "$url" "$BENCH_DIR/server-$backend.log" /readyz
     local total slug
     total=$(curl -fsS "$base/api/v1/stories?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
     # A story from the middle of the archive, by slug.

@@ -30,9 +30,46 @@ use crate::state::AppState;
         (name = "taxonomy", description = "Themes, countries and sources"),
         (name = "contributions", description = "What readers send: story submissions and the guestbook"),
         (name = "health", description = "Liveness and readiness"),
-    )
+        (name = "auth", description = "Moderators' sessions: log in, log out, who am I"),
+        (name = "moderation", description = "Moderators writing stories and sources"),
+        (name = "accounts", description = "Admins: accounts, API tokens and the audit log"),
+    ),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
+
+/// The two ways to authenticate. Each protected operation lists both, with the role it
+/// needs (`moderator` or `admin`) as the scope.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::COOKIE,
+                "The session cookie set by POST /api/v1/auth/login (`__Host-ps_session` when \
+                 the site is on https). Changes also need the `X-CSRF-Token` header and a \
+                 same-site Origin.",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token made by an admin: `Authorization: Bearer <token>`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Registers every documented route on an app. The server and `openapi()` both call it, so
 /// the served document and the committed one come from the same code.
@@ -263,6 +300,8 @@ fn is_app_route(path: &str) -> bool {
         [""] => true,
         [page] => PAGES.contains(page),
         ["stories" | "sources", slug] => !slug.is_empty(),
+        // The moderators' view has its own pages and its own not-found handling.
+        ["admin", ..] => true,
         _ => false,
     }
 }
@@ -323,9 +362,12 @@ pub fn start_with_workers(
                         header::X_CONTENT_TYPE_OPTIONS,
                         HeaderValue::from_static("nosniff"),
                     ))
+                    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send
+                    // `Origin: null` with the app's own POST/PATCH/DELETE requests, and the
+                    // CSRF check needs the real origin. Other sites still get no referrer.
                     .add((
                         header::REFERRER_POLICY,
-                        HeaderValue::from_static("no-referrer"),
+                        HeaderValue::from_static("same-origin"),
                     ))
                     .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
             )

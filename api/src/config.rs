@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::auth::AuthConfig;
+
 pub const DEFAULT_DATABASE_URL: &str = "data/peoples-stories.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_WEB_DIST: &str = "web/dist";
@@ -19,6 +21,10 @@ pub struct FileConfig {
     pub web_dist: Option<PathBuf>,
     pub pool_size: Option<u32>,
     pub index_dir: Option<PathBuf>,
+    pub public_origin: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<u32>,
+    pub session_max_hours: Option<u32>,
     /// The `[contributions]` table: how the public forms defend themselves.
     pub contributions: Option<ContributionSettings>,
 }
@@ -172,5 +178,109 @@ pub fn default_index_dir(database_url: &str) -> PathBuf {
             .map(|p| p.join("search-index"))
             .unwrap_or_else(|| PathBuf::from("search-index")),
         _ => PathBuf::from("data/search-index"),
+    }
+}
+
+/// Session settings given as flags or environment variables.
+#[derive(Debug, Clone, Default)]
+pub struct AuthFlags {
+    pub public_origin: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<u32>,
+    pub session_max_hours: Option<u32>,
+}
+
+/// The session settings in force. A public origin on https turns on secure cookies unless
+/// they are explicitly turned off.
+pub fn resolve_auth(file: &FileConfig, flags: AuthFlags) -> anyhow::Result<AuthConfig> {
+    let defaults = AuthConfig::default();
+    let public_origin = flags.public_origin.or_else(|| file.public_origin.clone());
+    let mut public_origins = Vec::new();
+    if let Some(o) = public_origin
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        let url = url::Url::parse(o)
+            .map_err(|e| anyhow::anyhow!("public_origin '{o}' is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            anyhow::bail!("public_origin '{o}' must be like https://stories.example.org");
+        }
+        public_origins.push(url.origin().ascii_serialization());
+    }
+    let https = public_origins.iter().any(|o| o.starts_with("https://"));
+    let minutes = |m: u32| chrono::Duration::minutes(i64::from(m));
+    Ok(AuthConfig {
+        secure_cookie: flags
+            .secure_cookies
+            .or(file.secure_cookies)
+            .unwrap_or(https),
+        public_origins,
+        session_idle: flags
+            .session_idle_minutes
+            .or(file.session_idle_minutes)
+            .map(minutes)
+            .unwrap_or(defaults.session_idle),
+        session_absolute: flags
+            .session_max_hours
+            .or(file.session_max_hours)
+            .map(|h| minutes(h.saturating_mul(60)))
+            .unwrap_or(defaults.session_absolute),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_https_public_origin_turns_on_secure_cookies() {
+        let cfg = resolve_auth(
+            &FileConfig::default(),
+            AuthFlags {
+                public_origin: Some("https://Stories.Example.org/".into()),
+                ..Default::default()
+            },
+        )
+        .expect("config");
+        assert!(cfg.secure_cookie);
+        assert_eq!(cfg.cookie_name(), "__Host-ps_session");
+        assert_eq!(cfg.public_origins, ["https://stories.example.org"]);
+        let cookie = cfg.cookie(Some("t")).to_string();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+
+    #[test]
+    fn plain_defaults_and_overrides() {
+        let file = FileConfig {
+            secure_cookies: Some(true),
+            session_idle_minutes: Some(30),
+            ..Default::default()
+        };
+        let cfg = resolve_auth(
+            &file,
+            AuthFlags {
+                session_max_hours: Some(1),
+                ..Default::default()
+            },
+        )
+        .expect("config");
+        assert!(cfg.secure_cookie);
+        assert_eq!(cfg.session_idle, chrono::Duration::minutes(30));
+        assert_eq!(cfg.session_absolute, chrono::Duration::hours(1));
+        assert!(resolve_auth(
+            &FileConfig::default(),
+            AuthFlags {
+                public_origin: Some("stories.example.org".into()),
+                ..Default::default()
+            }
+        )
+        .is_err());
+        let plain = resolve_auth(&FileConfig::default(), AuthFlags::default()).expect("config");
+        assert!(!plain.secure_cookie);
+        assert_eq!(plain.cookie_name(), "ps_session");
     }
 }

@@ -92,7 +92,8 @@ pub fn fold(name: &str) -> String {
 }
 
 /// `asia` → `Asia`: keshvar prints regions in lower case.
-fn title_case(s: &str) -> String {
+/// The text with its first letter in upper case ("africa" → "Africa").
+pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -135,7 +136,7 @@ impl Catalog {
                 CatalogCountry {
                     code,
                     name,
-                    region: c.maybe_region().map(|r| title_case(&r.to_string())),
+                    region: c.maybe_region().map(|r| capitalise(&r.to_string())),
                     aliases,
                 }
             })

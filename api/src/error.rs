@@ -15,6 +15,12 @@ pub enum AppError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// No valid session or API token.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but not allowed: the role, or a change without CSRF proof.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict: {0}")]
@@ -85,6 +91,10 @@ impl AppError {
                 detail.clone(),
                 errors.clone(),
             ),
+            AppError::Unauthorized(what) => {
+                ("unauthorized", "Unauthorized", what.clone(), Vec::new())
+            }
+            AppError::Forbidden(what) => ("forbidden", "Forbidden", what.clone(), Vec::new()),
             AppError::NotFound(what) => ("not-found", "Not found", what.clone(), Vec::new()),
             AppError::Conflict(what) => ("conflict", "Conflict", what.clone(), Vec::new()),
             AppError::Request { title, detail, .. } => {
@@ -127,6 +137,11 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("already exists ({})", info.message()))
             }
+            // SQLite's busy timeout ran out: another process held the write lock too long.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                tracing::warn!("the database stayed locked past the busy timeout");
+                AppError::Unavailable("the database is busy; try again in a moment".into())
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -150,6 +165,8 @@ impl ResponseError for AppError {
         match self {
             AppError::Invalid { status, .. } => *status,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Request { status, .. } => *status,
@@ -163,13 +180,26 @@ impl ResponseError for AppError {
             tracing::error!(error = ?cause, "internal error");
         }
         let mut res = problem_response(&self.problem());
-        if let AppError::RateLimited {
-            retry_after_secs, ..
-        } = self
-        {
-            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
+        match self {
+            AppError::Unauthorized(_) => {
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
             }
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } => {
+                res.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(*retry_after_secs),
+                );
+            }
+            AppError::Unavailable(_) => {
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(1u64));
+            }
+            _ => {}
         }
         res
     }

@@ -20,7 +20,7 @@ use peoples_stories_shared::PartialDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::countries::{Catalog, CatalogCountry};
+use crate::countries::{capitalise, Catalog, CatalogCountry};
 use crate::db::schema::{stories, story_countries, story_links, story_updates};
 use crate::db::stories::PUBLISHED;
 use crate::db::{sources, taxonomy, DbConn};
@@ -711,14 +711,6 @@ impl Generator {
         }
         out.push_str(rest);
         out
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

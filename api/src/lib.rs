@@ -1,6 +1,7 @@
 //! The People's Stories server as a library, so tests start the real thing.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod countries;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod generate;
 pub mod guard;
+pub mod moderation;
 pub mod routes;
 pub mod search;
 pub mod seed;

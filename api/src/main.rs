@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use peoples_stories_api::config::{FileConfig, Settings};
+use peoples_stories_api::config::{self, AuthFlags, FileConfig, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::{app, generate, seed, state::AppState};
@@ -46,11 +46,57 @@ enum Command {
     Reindex,
     /// Add N deterministic synthetic stories, for benchmarks.
     Generate(GenerateArgs),
+    /// Moderator and admin accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripts.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the OpenAPI document (what /api/openapi.json serves).
     Openapi {
         /// Write it to this file instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add an account. The password is read from a prompt, or from standard input when it
+    /// is not a terminal (one line); never from a flag.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin (accounts, tokens, audit log too) or moderator.
+        #[arg(long, value_parser = ["admin", "moderator"])]
+        role: String,
+    },
+    /// List the accounts.
+    List,
+    /// Disable an account: it can no longer log in; its sessions and API tokens end.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Make an API token acting as an account; prints its secret once.
+    Create {
+        /// The account it acts as (it gets that account's role).
+        #[arg(long)]
+        username: String,
+        /// What it is for.
+        #[arg(long)]
+        name: String,
+    },
+    /// List the API tokens (never their secrets).
+    List,
+    /// Revoke an API token by id.
+    Revoke {
+        #[arg(long)]
+        id: i64,
     },
 }
 
@@ -65,6 +111,20 @@ struct ServeArgs {
     /// Database connections to keep (default 16).
     #[arg(long, env = "PS_POOL_SIZE")]
     pool_size: Option<u32>,
+    /// The site's public origin (https://stories.example.org): cookie-authenticated changes
+    /// must come from it; https turns on secure cookies. Default: the request's own host.
+    #[arg(long, env = "PS_PUBLIC_ORIGIN")]
+    public_origin: Option<String>,
+    /// Mark the session cookie Secure (named __Host-ps_session); default: on when the
+    /// public origin is https.
+    #[arg(long, env = "PS_SECURE_COOKIES")]
+    secure_cookies: Option<bool>,
+    /// A session unused this many minutes ends (default 120).
+    #[arg(long, env = "PS_SESSION_IDLE_MINUTES")]
+    session_idle_minutes: Option<u32>,
+    /// A session ends this many hours after login (default 12).
+    #[arg(long, env = "PS_SESSION_MAX_HOURS")]
+    session_max_hours: Option<u32>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -100,6 +160,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         None => Some(cli.serve.clone()),
         _ => None,
     };
+    let auth = config::resolve_auth(
+        &file,
+        AuthFlags {
+            public_origin: serve_args.as_ref().and_then(|a| a.public_origin.clone()),
+            secure_cookies: serve_args.as_ref().and_then(|a| a.secure_cookies),
+            session_idle_minutes: serve_args.as_ref().and_then(|a| a.session_idle_minutes),
+            session_max_hours: serve_args.as_ref().and_then(|a| a.session_max_hours),
+        },
+    )?;
     let settings = Settings::resolve(
         file,
         cli.database_url.clone(),
@@ -111,7 +180,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(_) => serve(settings, url),
+        Command::Serve(_) => serve(settings, url, auth),
+        Command::User(cmd) => {
+            let pool = db::connect_pool(&url, 1)?;
+            let mut conn = pool.get()?;
+            db::migrate(&mut conn)?;
+            user_command(&mut conn, cmd)
+        }
+        Command::Token(cmd) => {
+            let pool = db::connect_pool(&url, 1)?;
+            let mut conn = pool.get()?;
+            db::migrate(&mut conn)?;
+            token_command(&mut conn, cmd)
+        }
         Command::Migrate => {
             let pool = db::connect_pool(&url, 1)?;
             let applied = db::migrate(&mut *pool.get()?)?;
@@ -179,7 +260,95 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
+/// Reads a new password: from a prompt (twice) on a terminal, else one line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+/// Turns a problem into a message for the terminal: its detail and each bad field.
+fn cli_error(e: peoples_stories_api::error::AppError) -> anyhow::Error {
+    let p = e.problem();
+    let mut msg = p.detail;
+    for f in p.errors {
+        msg.push_str(&format!("\n  {}: {}", f.field, f.message));
+    }
+    anyhow::anyhow!(msg)
+}
+
+fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
+    use peoples_stories_api::moderation::accounts;
+    match cmd {
+        UserCommand::Add { username, role } => {
+            let role = peoples_stories_shared::Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role is admin or moderator"))?;
+            let password = read_password()?;
+            let user =
+                accounts::create_user(conn, None, &username, &password, role).map_err(cli_error)?;
+            println!("added {} ({})", user.username, user.role);
+        }
+        UserCommand::List => {
+            for u in accounts::list_users(conn).map_err(cli_error)? {
+                let state = match u.disabled_at {
+                    Some(t) => format!("disabled {}", t.format("%Y-%m-%d %H:%M")),
+                    None => "active".to_string(),
+                };
+                println!("{}\t{}\t{}", u.username, u.role, state);
+            }
+        }
+        UserCommand::Disable { username } => {
+            let user = accounts::disable_user(conn, None, &username).map_err(cli_error)?;
+            println!(
+                "disabled {}; its sessions and API tokens are ended",
+                user.username
+            );
+        }
+    }
+    Ok(())
+}
+
+fn token_command(conn: &mut db::DbConn, cmd: TokenCommand) -> anyhow::Result<()> {
+    use peoples_stories_api::moderation::accounts;
+    match cmd {
+        TokenCommand::Create { username, name } => {
+            let t = accounts::create_token(conn, None, &username, &name).map_err(cli_error)?;
+            eprintln!(
+                "API token {} for {} (shown once; send it as `Authorization: Bearer <token>`):",
+                t.info.id, t.info.username
+            );
+            println!("{}", t.token);
+        }
+        TokenCommand::List => {
+            for t in accounts::list_tokens(conn).map_err(cli_error)? {
+                let state = match t.revoked_at {
+                    Some(r) => format!("revoked {}", r.format("%Y-%m-%d %H:%M")),
+                    None => "active".to_string(),
+                };
+                println!("{}\t{}\t{}\t{}", t.id, t.username, t.name, state);
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let t = accounts::revoke_token(conn, None, id).map_err(cli_error)?;
+            println!("revoked token {} ({})", t.id, t.name);
+        }
+    }
+    Ok(())
+}
+
+fn serve(
+    settings: Settings,
+    url: DatabaseUrl,
+    auth: peoples_stories_api::auth::AuthConfig,
+) -> anyhow::Result<()> {
     let pool = db::connect_pool(&url, settings.pool_size)?;
     let applied = db::migrate(&mut *pool.get()?)?;
     if !applied.is_empty() {
@@ -208,7 +377,13 @@ fn serve(settings: Settings, url: DatabaseUrl) -> anyhow::Result<()> {
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database.
     search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
-    let state = AppState::new(pool, url.backend, search, settings.contributions.clone())?;
+    let state = AppState::new(
+        pool,
+        url.backend,
+        search,
+        settings.contributions.clone(),
+        auth,
+    )?;
     tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
     actix_web::rt::System::new()
         .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;

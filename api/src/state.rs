@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::AuthConfig;
 use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
 use crate::search::SearchIndex;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
     pub search: Arc<SearchIndex>,
+    /// Sessions: cookie flags, the site's origins, expiry.
+    pub auth: Arc<AuthConfig>,
     pub contributions: Arc<ContributionSettings>,
     /// The key of client hashes, shared by every node through the database.
     pub client_key: Arc<Vec<u8>>,
@@ -27,6 +30,7 @@ impl AppState {
         backend: Backend,
         search: Arc<SearchIndex>,
         contributions: ContributionSettings,
+        auth: AuthConfig,
     ) -> anyhow::Result<AppState> {
         let key = db::contributions::site_secret(&mut *pool.get()?, CLIENT_KEY, || {
             hex::encode(rand::random::<[u8; 32]>())
@@ -39,6 +43,7 @@ impl AppState {
             search,
             contributions: Arc::new(contributions),
             client_key: Arc::new(client_key),
+            auth: Arc::new(auth),
         })
     }
 }

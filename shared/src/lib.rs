@@ -9,6 +9,7 @@ pub mod contribution;
 pub mod date;
 pub mod highlight;
 pub mod list;
+pub mod moderation;
 pub mod problem;
 pub mod story;
 pub mod taxonomy;
@@ -19,6 +20,12 @@ pub use contribution::{
 };
 pub use date::{DatePrecision, PartialDate};
 pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
+pub use moderation::{
+    ApiToken, AuditEntry, AuditPage, BulkResult, CreateApiToken, CreateModerator, GuestbookAction,
+    GuestbookBulk, GuestbookPatch, LinkInput, Login, LoginResponse, ManagedStory, ManagedStoryPage,
+    Me, Moderator, NewApiToken, RejectSubmission, Role, SourceInput, SourcePatch, StoryInput,
+    StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
+};
 pub use problem::{FieldError, Problem};
 pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};
 pub use taxonomy::{Country, Source, Theme};

@@ -2,11 +2,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::pages::about::AboutPage;
+use crate::pages::admin::{
+    accounts::AccountsPage, audit::AuditPage, dashboard::Dashboard, guestbook::GuestbookModeration,
+    login::LoginPage, sources::SourcesPage as AdminSourcesPage, stories::StoriesPage,
+    story_editor::EditStory, story_editor::NewStory, submission::SubmissionReview,
+    submissions::SubmissionsPage, tokens::TokensPage, AdminSession, AdminShell,
+};
 use crate::pages::guestbook::GuestbookPage;
 use crate::pages::search::SearchPage;
 use crate::pages::sources::{SourcePage, SourcesPage};
@@ -31,6 +37,7 @@ pub const THEMES: [(&str, &str); 5] = [
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    AdminSession::provide();
     view! {
         <Title formatter=|text: String| {
             if text.is_empty() { SITE_NAME.to_string() } else { format!("{text} — {SITE_NAME}") }
@@ -38,6 +45,21 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
+                    // The admin view (pages/admin/): before `/:theme`, which would take `/admin`.
+                    <Route path=path!("/admin/login") view=LoginPage />
+                    <ParentRoute path=path!("/admin") view=AdminShell>
+                        <Route path=path!("") view=Dashboard />
+                        <Route path=path!("submissions") view=SubmissionsPage />
+                        <Route path=path!("submissions/:id") view=SubmissionReview />
+                        <Route path=path!("guestbook") view=GuestbookModeration />
+                        <Route path=path!("stories") view=StoriesPage />
+                        <Route path=path!("stories/new") view=NewStory />
+                        <Route path=path!("stories/:id") view=EditStory />
+                        <Route path=path!("sources") view=AdminSourcesPage />
+                        <Route path=path!("accounts") view=AccountsPage />
+                        <Route path=path!("tokens") view=TokensPage />
+                        <Route path=path!("audit") view=AuditPage />
+                    </ParentRoute>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/stories/:slug") view=StoryPage />
                     <Route path=path!("/search") view=SearchPage />

@@ -3,8 +3,11 @@
 //! Only this module speaks SQL. Statements that differ between the backends are marked
 //! `BACKEND-SPECIFIC` so they can be found with one search.
 
+pub mod accounts;
+pub mod audit;
 pub mod changes;
 pub mod contributions;
+pub mod queue;
 pub mod reference;
 pub mod schema;
 pub mod sources;
@@ -165,6 +168,9 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// The turn of this process's SQLite writers; see `write_transaction`.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a transaction that may write. BACKEND-SPECIFIC: on SQLite it begins with
 /// `BEGIN IMMEDIATE`, taking the write lock first, so a transaction that reads before it
 /// writes waits its turn (busy_timeout) instead of failing when another writer committed
@@ -176,15 +182,25 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConn as Connection>::TransactionManager;
+    // SQLite has one writer at a time. Writers of this process queue here, in turn, rather
+    // than in SQLite's busy handler, which polls with growing sleeps: under load that made
+    // the slowest writes wait seconds and some give up with "database is locked".
+    let _writer = match conn {
+        DbConn::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner())),
+        DbConn::Pg(_) => None,
+    };
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Pg(_) => Manager::begin_transaction(conn)?,
     }
     match f(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            Ok(value)
-        }
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = Manager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
         Err(e) => {
             // The error that made us roll back is the one worth reporting.
             let _ = Manager::rollback_transaction(conn);

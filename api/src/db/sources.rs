@@ -105,3 +105,82 @@ pub fn find_or_create(conn: &mut DbConn, domain: &str, name: &str, slug: &str) -
         .select(sources::id)
         .first(conn)
 }
+
+/// A source's row by id (all digits) or slug.
+pub fn row(conn: &mut DbConn, id_or_slug: &str) -> QueryResult<Option<SourceRow>> {
+    Ok(find_rows(conn, &[id_or_slug.to_string()])?.pop().flatten())
+}
+
+/// Whether a slug is taken by a source other than `except`.
+pub fn slug_taken(conn: &mut DbConn, slug: &str, except: Option<i64>) -> QueryResult<bool> {
+    let mut q = sources::table
+        .filter(sources::slug.eq(slug))
+        .select(sources::id)
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(sources::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+/// A free slug starting with `base`: `base`, then `base-2`, `base-3`, ...
+pub fn unique_slug(conn: &mut DbConn, base: &str) -> QueryResult<String> {
+    if !slug_taken(conn, base, None)? {
+        return Ok(base.to_string());
+    }
+    let mut n = 2;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !slug_taken(conn, &candidate, None)? {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
+}
+
+/// Makes a source; a taken slug or domain is a unique violation. Returns its id.
+pub fn insert(conn: &mut DbConn, slug: &str, name: &str, domain: &str) -> QueryResult<i64> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(sources::table)
+        .values((
+            sources::slug.eq(slug),
+            sources::name.eq(name),
+            sources::domain.eq(domain),
+            sources::created_at.eq(now),
+            sources::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    sources::table
+        .filter(sources::slug.eq(slug))
+        .select(sources::id)
+        .first(conn)
+}
+
+/// Rewrites a source's name, slug and domain. Records a change for every story that links
+/// to it, since search documents carry the source's name; call inside a transaction.
+pub fn update(
+    conn: &mut DbConn,
+    id: i64,
+    slug: &str,
+    name: &str,
+    domain: &str,
+) -> QueryResult<Vec<i64>> {
+    diesel::update(sources::table.filter(sources::id.eq(id)))
+        .set((
+            sources::slug.eq(slug),
+            sources::name.eq(name),
+            sources::domain.eq(domain),
+            sources::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    let mut story_ids: Vec<i64> = story_links::table
+        .filter(story_links::source_id.eq(id))
+        .select(story_links::story_id)
+        .load(conn)?;
+    story_ids.sort_unstable();
+    story_ids.dedup();
+    for story_id in &story_ids {
+        super::changes::record(conn, *story_id)?;
+    }
+    Ok(story_ids)
+}

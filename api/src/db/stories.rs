@@ -48,13 +48,17 @@ pub struct StoryFilter {
     pub to_key: Option<i32>,
     /// Moderators may list drafts too; the public never does.
     pub include_drafts: bool,
+    /// Drafts alone (moderators).
+    pub drafts_only: bool,
 }
 
 type BoxedStories<'a> = stories::BoxedQuery<'a, MultiBackend>;
 
 fn filtered(f: &StoryFilter) -> BoxedStories<'_> {
     let mut q = stories::table.into_boxed();
-    if !f.include_drafts {
+    if f.drafts_only {
+        q = q.filter(stories::status.eq(DRAFT));
+    } else if !f.include_drafts {
         q = q.filter(stories::status.eq(PUBLISHED));
     }
     if !f.theme_ids.is_empty() {
@@ -151,6 +155,7 @@ fn one_country_page(
         || f.from_key.is_some()
         || f.to_key.is_some()
         || f.include_drafts
+        || f.drafts_only
     {
         return Ok(None);
     }
@@ -436,4 +441,70 @@ pub fn unique_slug(conn: &mut DbConn, title: &str) -> QueryResult<String> {
         }
     }
     unreachable!("slug numbering is unbounded")
+}
+
+/// Finds a story of any status by id (all digits) or slug.
+pub fn find_id(conn: &mut DbConn, id_or_slug: &str) -> QueryResult<Option<i64>> {
+    let q = stories::table.select(stories::id).into_boxed();
+    let q = match id_or_slug.parse::<i64>() {
+        Ok(id) => q.filter(stories::id.eq(id)),
+        Err(_) => q.filter(stories::slug.eq(id_or_slug)),
+    };
+    q.first(conn).optional()
+}
+
+/// Rewrites a story and its parts (the slug and `created_at` stay); call inside a
+/// transaction. Records the change for the search index.
+pub fn replace(conn: &mut DbConn, id: i64, s: &NewStory) -> QueryResult<()> {
+    let now = Utc::now().naive_utc();
+    let (y, m, d) = date_parts(s.date);
+    diesel::update(stories::table.filter(stories::id.eq(id)))
+        .set((
+            stories::title.eq(&s.title),
+            stories::theme_id.eq(s.theme_id),
+            stories::byline.eq(&s.byline),
+            stories::date_year.eq(y),
+            stories::date_month.eq(m),
+            stories::date_day.eq(d),
+            stories::date_start.eq(s.date.map(|d| d.first_day_key())),
+            stories::date_end.eq(s.date.map(|d| d.last_day_key())),
+            stories::sort_key.eq(s.date.map(|d| d.first_day_key()).unwrap_or(0)),
+            stories::summary.eq(&s.summary),
+            stories::body.eq(&s.body),
+            stories::related_url.eq(&s.related_url),
+            stories::status.eq(s.status),
+            stories::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::delete(story_updates::table.filter(story_updates::story_id.eq(id))).execute(conn)?;
+    diesel::delete(story_countries::table.filter(story_countries::story_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(story_links::table.filter(story_links::story_id.eq(id))).execute(conn)?;
+    insert_parts(conn, id, s)?;
+    super::changes::record(conn, id)
+}
+
+/// Deletes a story with its parts; call inside a transaction. Records the change.
+pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {
+    let n = diesel::delete(stories::table.filter(stories::id.eq(id))).execute(conn)?;
+    super::changes::record(conn, id)?;
+    Ok(n)
+}
+
+/// A story's status, of any story.
+pub fn status_of(conn: &mut DbConn, id: i64) -> QueryResult<String> {
+    stories::table
+        .filter(stories::id.eq(id))
+        .select(stories::status)
+        .first(conn)
+}
+
+/// The statuses of these stories.
+pub fn statuses(conn: &mut DbConn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    Ok(stories::table
+        .filter(stories::id.eq_any(ids))
+        .select((stories::id, stories::status))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
 }

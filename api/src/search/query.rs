@@ -119,7 +119,13 @@ impl SearchIndex {
         self.parser(field, false).parse_query_lenient(q).0
     }
 
-    fn any_of_terms(terms: Vec<Term>) -> Box<dyn Query> {
+    fn any_of_terms(mut terms: Vec<Term>) -> Box<dyn Query> {
+        if terms.len() == 1 {
+            // One term stands alone: a bare term query counts without walking its postings.
+            if let Some(t) = terms.pop() {
+                return Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            }
+        }
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .into_iter()
             .map(|t| {
@@ -177,28 +183,38 @@ impl SearchIndex {
     /// How many stories match, as of the index's last commit.
     pub fn count(&self, r: &SearchRequest) -> anyhow::Result<u64> {
         let searcher = self.reader.searcher();
+        let text = r.q.as_deref().map(|q| self.text_query(q));
+        let query = self.combined(r, text.as_deref());
+        Ok(query.count(&searcher)? as u64)
+    }
+
+    /// The text query with the filters; a lone filter or text query stands unwrapped, so that
+    /// `count` of a single term (a list of one theme, say) reads the posting list's length
+    /// instead of walking it.
+    fn combined(&self, r: &SearchRequest, text: Option<&dyn Query>) -> Box<dyn Query> {
         let mut clauses = self.filters(r);
-        match r.q.as_deref() {
-            Some(q) => clauses.push((Occur::Must, self.text_query(q))),
+        match (clauses.len(), text) {
+            (0, Some(t)) => return t.box_clone(),
+            (0, None) => return Box::new(AllQuery),
+            (1, None) if clauses[0].0 == Occur::Must => return clauses.remove(0).1,
+            _ => {}
+        }
+        match text {
+            Some(t) => clauses.push((Occur::Must, t.box_clone())),
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
-        Ok(searcher.search(&BooleanQuery::new(clauses), &Count)? as u64)
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Runs a search against the index as of its last commit.
     pub fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let text = r.q.as_deref().map(|q| self.text_query(q));
-        let mut clauses = self.filters(r);
-        match &text {
-            Some(t) => clauses.push((Occur::Must, t.box_clone())),
-            None => clauses.push((Occur::Must, Box::new(AllQuery))),
-        }
-        let query = BooleanQuery::new(clauses);
+        let query = self.combined(r, text.as_deref());
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
         let (addresses, total): (Vec<DocAddress>, usize) = match r.sort {
             SearchSort::Relevance => {
-                let (docs, n) = searcher.search(&query, &(top, Count))?;
+                let (docs, n) = searcher.search(&*query, &(top, Count))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), n)
             }
             SearchSort::Newest | SearchSort::Oldest => {
@@ -208,7 +224,7 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let collector = top.order_by_fast_field::<i64>("sort_key", order);
-                let (docs, n) = searcher.search(&query, &(collector, Count))?;
+                let (docs, n) = searcher.search(&*query, &(collector, Count))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), n)
             }
         };
@@ -216,7 +232,7 @@ impl SearchIndex {
         let facets = if r.facets.is_empty() {
             BTreeMap::new()
         } else {
-            self.facets(&searcher, &query, &r.facets)?
+            self.facets(&searcher, &*query, &r.facets)?
         };
         Ok(SearchResult {
             hits,

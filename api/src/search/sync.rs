@@ -188,14 +188,7 @@ impl SearchIndex {
             if let Some((last, _)) = fresh.last() {
                 state.seq = *last;
             }
-            state.gap_seen.retain(|_, seen| match seen {
-                Some(t) => now.duration_since(*t) < GAP_PATIENCE,
-                None => {
-                    *seen = Some(now);
-                    true
-                }
-            });
-            state.gaps = state.gap_seen.keys().copied().collect();
+            expire_gaps(&mut state, now);
             self.commit(&state)?;
             if fresh_len < 5_000 {
                 break;
@@ -203,12 +196,7 @@ impl SearchIndex {
         }
         if applied == 0 && !state.gap_seen.is_empty() {
             // Expire gaps even when nothing else happens.
-            let now = Instant::now();
-            state.gap_seen.retain(|_, seen| {
-                seen.map(|t| now.duration_since(t) < GAP_PATIENCE)
-                    .unwrap_or(true)
-            });
-            state.gaps = state.gap_seen.keys().copied().collect();
+            expire_gaps(&mut state, Instant::now());
         }
         self.ready.store(true, Ordering::Release);
         Ok(applied)
@@ -227,4 +215,17 @@ impl SearchIndex {
             })
             .map(|_| ())
     }
+}
+
+/// Forgets gaps older than `GAP_PATIENCE` (their transactions rolled back), and starts the
+/// clock on gaps seen for the first time.
+fn expire_gaps(state: &mut SyncState, now: Instant) {
+    state.gap_seen.retain(|_, seen| match seen {
+        Some(t) => now.duration_since(*t) < GAP_PATIENCE,
+        None => {
+            *seen = Some(now);
+            true
+        }
+    });
+    state.gaps = state.gap_seen.keys().copied().collect();
 }

@@ -1,10 +1,14 @@
 //! The REST API over real HTTP, each test on SQLite and on PostgreSQL.
 
+mod access;
 mod app_files;
+mod auth;
 mod contributions;
 mod errors;
 mod migrations;
+mod moderation;
 mod openapi;
+mod queue;
 mod search;
 mod seed;
 mod stories;

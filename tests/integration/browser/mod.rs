@@ -2,6 +2,7 @@
 //!
 //! Needs `web/dist` (scripts/build-web.sh) and chromedriver with Chromium.
 
+pub mod admin;
 pub mod driver;
 mod paint;
 mod reader;

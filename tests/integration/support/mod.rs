@@ -24,7 +24,8 @@ pub enum Backend {
 /// The PostgreSQL server tests create their databases on. Its role needs CREATEDB.
 pub fn postgres_admin_url() -> String {
     std::env::var("PS_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        "postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres".to_string()
+        "postgres://peoples_stories:peoples_stories@127.0.0.1:5432/postgres?sslmode=disable"
+            .to_string()
     })
 }
 
@@ -198,8 +199,14 @@ impl TestApp {
         search
             .follow(pool.clone(), std::time::Duration::from_millis(200))
             .expect("follower");
-        let state =
-            AppState::new(pool.clone(), db.url.backend, search.clone(), settings).expect("state");
+        let state = AppState::new(
+            pool.clone(),
+            db.url.backend,
+            search.clone(),
+            settings,
+            peoples_stories_api::auth::AuthConfig::default(),
+        )
+        .expect("state");
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();
         actix_rt::spawn(server);
@@ -392,6 +399,87 @@ pub fn server_binary() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// The password test accounts get.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Makes an account straight in the database (as `peoples-stories user add` does).
+pub fn add_user(pool: &Pool, username: &str, role: peoples_stories_shared::Role) {
+    let mut conn = pool.get().expect("conn");
+    peoples_stories_api::moderation::accounts::create_user(
+        &mut conn, None, username, PASSWORD, role,
+    )
+    .expect("add user");
+}
+
+/// A logged-in browser: its cookie (`name=value`) and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The `name=value` of a response's session cookie, if it sets one.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("ps_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+impl TestApp {
+    /// POST /api/v1/auth/login.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Logs in with [`PASSWORD`], expecting success.
+    pub async fn session(&self, username: &str) -> Session {
+        let res = self.login(username, PASSWORD).await;
+        assert_eq!(res.status(), 200, "login as {username}");
+        let cookie = session_cookie(&res).expect("session cookie");
+        let me: peoples_stories_shared::Me = res.json().await.expect("me");
+        Session {
+            cookie,
+            csrf: me.csrf_token.expect("csrf token"),
+        }
+    }
+
+    /// A request as a page of this site would send it with the session: cookie, CSRF
+    /// header and this site's Origin.
+    pub fn as_browser(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        s: &Session,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .header("origin", &self.base_url)
+    }
+
+    /// A request with an API token.
+    pub fn as_script(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+    }
 }
 
 /// A real `peoples-stories serve` process on its own index folder, its log kept in a file.

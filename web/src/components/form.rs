@@ -1,184 +1,293 @@
-//! Form pieces shared by the submission and guestbook forms: labelled fields that show their
-//! own error, an error summary, and the hidden honeypot field.
-//!
-//! Errors are [`FieldError`]s named as the API names them (`title`, `links[0].url`), whether
-//! they come from the shared `validate()` before sending or from the server's problem+json.
+//! Form pieces the admin view shares: server field errors shown next to their fields, a
+//! summary of them, and a button that asks before it does something that cannot be undone.
 
-use leptos::html;
 use leptos::prelude::*;
-use peoples_stories_shared::FieldError;
+use peoples_stories_shared::{FieldError, Problem};
 
-/// Whether an error about `err_field` belongs under the field `key`: the same name, or an
-/// item of it (`countries[1]` under `countries`).
-pub fn belongs(err_field: &str, key: &str) -> bool {
-    err_field == key
-        || err_field
-            .strip_prefix(key)
-            .is_some_and(|r| r.starts_with('[') && r.ends_with(']') && !r[1..].contains('['))
+/// The field errors a form shows, from the server's problem+json `errors` or from the shared
+/// `validate()` run before sending. Field names are the server's: `title`, `links[0].url`.
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    pub fields: RwSignal<Vec<FieldError>>,
+    /// The problem itself when it is not about fields (403, 409, network).
+    pub problem: RwSignal<Option<Problem>>,
 }
 
-/// The messages for `key`, joined, if any.
-pub fn message_for(errors: &[FieldError], key: &str) -> Option<String> {
-    let messages: Vec<&str> = errors
-        .iter()
-        .filter(|e| belongs(&e.field, key))
-        .map(|e| e.message.as_str())
-        .collect();
-    (!messages.is_empty()).then(|| messages.join("; "))
+impl Default for FormErrors {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-/// A labelled text input or text area bound to `value`, with an optional hint and the
-/// error the `errors` hold for `field`, both tied to the control by `aria-describedby`.
+impl FormErrors {
+    pub fn new() -> Self {
+        FormErrors {
+            fields: RwSignal::new(Vec::new()),
+            problem: RwSignal::new(None),
+        }
+    }
+
+    pub fn clear(&self) {
+        self.fields.set(Vec::new());
+        self.problem.set(None);
+    }
+
+    /// Shows a failed request: its field errors by their fields, the rest as a problem.
+    pub fn show(&self, problem: Problem) {
+        self.fields.set(problem.errors.clone());
+        self.problem.set(Some(problem));
+    }
+
+    /// Shows errors found before sending.
+    pub fn show_fields(&self, errors: Vec<FieldError>) {
+        self.problem.set(None);
+        self.fields.set(errors);
+    }
+
+    /// The messages for one field, joined.
+    pub fn message(&self, field: &str) -> Option<String> {
+        self.fields.with(|errors| {
+            let messages: Vec<&str> = errors
+                .iter()
+                .filter(|e| e.field == field)
+                .map(|e| e.message.as_str())
+                .collect();
+            (!messages.is_empty()).then(|| messages.join("; "))
+        })
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.fields
+            .with(|errors| errors.iter().any(|e| e.field == field))
+    }
+}
+
+/// A field name as an id part: `links[0].url` → `links-0--url`.
+fn id_part(field: &str) -> String {
+    field
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+/// The id of a field's input: `f-title`, `f-links-0--url`.
+pub fn field_id(field: &str) -> String {
+    format!("f-{}", id_part(field))
+}
+
+/// The id of a field's error message, for `aria-describedby`.
+pub fn error_id(field: &str) -> String {
+    format!("error-{}", id_part(field))
+}
+
+/// One field's error, shown under it; nothing when the field is fine.
+#[component]
+pub fn FieldMessage(errors: FormErrors, #[prop(into)] field: String) -> impl IntoView {
+    let id = error_id(&field);
+    move || {
+        errors.message(&field).map(|m| {
+            view! {
+                <p class="field-error" id=id.clone()>
+                    {m}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled text input bound to `value`, with its error under it.
 #[component]
 pub fn TextField(
-    #[prop(into)] id: String,
-    #[prop(into)] field: String,
     #[prop(into)] label: String,
+    /// The server's name of the field; also the input's id.
+    #[prop(into)]
+    field: String,
     value: RwSignal<String>,
-    errors: RwSignal<Vec<FieldError>>,
+    errors: FormErrors,
     #[prop(optional, into)] hint: Option<String>,
-    #[prop(optional)] multiline: bool,
+    #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
-    #[prop(optional)] input_type: Option<&'static str>,
-    #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional, into)] list: Option<String>,
-    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional, into)] autocomplete: Option<String>,
 ) -> impl IntoView {
+    let id = field_id(&field);
     let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
+    let described = {
+        let field = field.clone();
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if errors.has(&field) {
+                ids.push(error_id(&field));
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
     };
-    let field_for_msg = field.clone();
-    let message = Memo::new(move |_| errors.with(|e| message_for(e, &field_for_msg)));
-    let invalid = move || message.with(Option::is_some).then_some("true");
-    let control = if multiline {
-        view! {
-            <textarea
-                id=id.clone()
+    let invalid = {
+        let field = field.clone();
+        move || errors.has(&field).then_some("true")
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label} {required.then_some(" (required)")}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
                 name=field.clone()
-                rows="8"
-                aria-required=required.then_some("true")
+                type=kind
+                required=required
+                autocomplete=autocomplete
                 aria-invalid=invalid
                 aria-describedby=described
-                maxlength=maxlength.map(|m| m.to_string())
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldMessage errors field />
+        </div>
+    }
+}
+
+/// A labelled text area bound to `value`, with its error under it.
+#[component]
+pub fn TextArea(
+    #[prop(into)] label: String,
+    #[prop(into)] field: String,
+    value: RwSignal<String>,
+    errors: FormErrors,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let id = field_id(&field);
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let field = field.clone();
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if errors.has(&field) {
+                ids.push(error_id(&field));
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = {
+        let field = field.clone();
+        move || errors.has(&field).then_some("true")
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label} {required.then_some(" (required)")}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <textarea
+                id=id
+                name=field.clone()
+                rows=rows
+                required=required
+                aria-invalid=invalid
+                aria-describedby=described
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             ></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id.clone()
-                name=field.clone()
-                type=input_type.unwrap_or("text")
-                aria-required=required.then_some("true")
-                aria-invalid=invalid
-                aria-describedby=described
-                autocomplete=autocomplete
-                list=list
-                maxlength=maxlength.map(|m| m.to_string())
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <div class="field" class:has-error=move || message.with(Option::is_some)>
-            <label for=id>
-                {label}
-                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
-            </label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            <p class="field-error" id=error_id>
-                {move || message.get()}
-            </p>
-            {control}
+            <FieldMessage errors field />
         </div>
     }
 }
 
-/// The list of every error, focused when it appears, each linking to its field.
-/// `locate(field)` gives the field's label and the id of its control.
+/// The form's errors at the top: the problem's detail and every field error, so errors on
+/// fields the form does not show are not lost.
 #[component]
-pub fn ErrorSummary(
-    errors: RwSignal<Vec<FieldError>>,
-    node_ref: NodeRef<html::Div>,
-    locate: fn(&str) -> (String, String),
+pub fn ErrorSummary(errors: FormErrors) -> impl IntoView {
+    move || {
+        let problem = errors.problem.get();
+        let fields = errors.fields.get();
+        if problem.is_none() && fields.is_empty() {
+            return None;
+        }
+        let title = problem
+            .as_ref()
+            .map(|p| p.title.clone())
+            .unwrap_or_else(|| "Please correct the form".to_string());
+        let detail = problem.map(|p| p.detail);
+        Some(view! {
+            <div class="status error error-summary" role="alert">
+                <p class="error-title">{title}</p>
+                {detail.map(|d| view! { <p>{d}</p> })}
+                {(!fields.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul>
+                                {fields
+                                    .into_iter()
+                                    .map(|e| view! { <li>{e.field} ": " {e.message}</li> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })}
+            </div>
+        })
+    }
+}
+
+/// A button that asks "Are you sure?" in place before running `on_confirm`.
+#[component]
+pub fn ConfirmButton(
+    /// The button's text, e.g. "Delete".
+    #[prop(into)]
+    label: String,
+    /// The question, e.g. "Delete this story? This cannot be undone."
+    #[prop(into)]
+    question: String,
+    /// The confirming button's text, e.g. "Yes, delete".
+    #[prop(into)]
+    confirm: String,
+    on_confirm: Callback<()>,
+    #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {
-    view! {
-        <div
-            class="error-summary"
-            tabindex="-1"
-            node_ref=node_ref
-            aria-labelledby="error-summary-heading"
-            hidden=move || errors.with(Vec::is_empty)
-        >
-            <h2 id="error-summary-heading">"Please check these fields"</h2>
-            <ul>
-                {move || {
-                    errors
-                        .get()
-                        .into_iter()
-                        .map(|e| {
-                            let (label, id) = locate(&e.field);
-                            view! {
-                                <li>
-                                    <a href=format!("#{id}") rel="external">
-                                        {label}
-                                        ": "
-                                        {e.message}
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
-        </div>
-    }
-}
-
-/// Moves focus to `node` once the page has drawn it (after the current update).
-pub fn focus_soon<E>(node: NodeRef<E>)
-where
-    E: leptos::html::ElementType + 'static,
-    E::Output: AsRef<leptos::web_sys::HtmlElement> + wasm_bindgen::JsCast + Clone + 'static,
-{
-    request_animation_frame(move || {
-        // The page may have gone (the reader left while a request was out).
-        if let Some(el) = node.try_get_untracked().flatten() {
-            let el: &leptos::web_sys::HtmlElement = el.as_ref();
-            let _ = el.focus();
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            view! {
+                <span class="confirm" role="group" aria-label=question.clone()>
+                    <span class="confirm-question">{question.clone()}</span>
+                    " "
+                    <button
+                        type="button"
+                        class="danger"
+                        autofocus=true
+                        on:click=move |_| {
+                            asking.set(false);
+                            on_confirm.run(());
+                        }
+                    >
+                        {confirm.clone()}
+                    </button>
+                    " "
+                    <button type="button" class="secondary" on:click=move |_| asking.set(false)>
+                        "Cancel"
+                    </button>
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || disabled.get()
+                    on:click=move |_| asking.set(true)
+                >
+                    {label.clone()}
+                </button>
+            }
+            .into_any()
         }
-    });
-}
-
-/// The honeypot: a field people never see or reach, which form-filling robots fill in.
-#[component]
-pub fn Honeypot(value: RwSignal<String>) -> impl IntoView {
-    view! {
-        <div class="hp" aria-hidden="true">
-            <label for="website">"Leave this empty"</label>
-            <input
-                id="website"
-                name="website"
-                type="text"
-                tabindex="-1"
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </div>
     }
-}
-
-/// `Some(trimmed)` unless blank.
-pub fn optional(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
 }

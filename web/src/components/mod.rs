@@ -1,9 +1,11 @@
 //! Pieces that several pages share.
 
 pub mod country_input;
+pub mod country_picker;
 pub mod form;
 pub mod layout;
 pub mod pager;
+pub mod reader_form;
 pub mod status;
 pub mod story_card;
 pub mod world_map;

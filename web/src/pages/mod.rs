@@ -1,6 +1,7 @@
-//! One module per page.
+//! One module per page; `admin/` holds the moderators' view.
 
 pub mod about;
+pub mod admin;
 pub mod guestbook;
 pub mod home;
 pub mod not_found;

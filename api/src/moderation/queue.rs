@@ -1,0 +1,423 @@
+//! The moderators' queue: submissions (edit, approve into a story, reject) and guestbook
+//! entries (show, hide, delete, one at a time or in bulk). Every change is audited in its
+//! own transaction.
+
+use chrono::Utc;
+use peoples_stories_shared::{
+    CountryRef, FieldError, GuestbookAction, GuestbookEntry, GuestbookStatus, LinkInput, Story,
+    StoryInput, StoryStatus, Submission, SubmissionPage, SubmissionPatch, SubmissionStatus,
+    SubmittedLink,
+};
+
+use super::{check, stories, ActorId};
+use crate::countries::Catalog;
+use crate::db::contributions::{self, GuestbookRow, SubmissionRow};
+use crate::db::{audit, queue, taxonomy, write_transaction, DbConn};
+use crate::error::{AppError, AppResult};
+
+/// Most guestbook entries one bulk action may name.
+pub const BULK_MAX: usize = 500;
+
+fn to_submission(row: SubmissionRow, theme: String) -> AppResult<Submission> {
+    let codes: Vec<String> = serde_json::from_str(&row.countries)
+        .map_err(|e| anyhow::anyhow!("submission {} countries: {e}", row.id))?;
+    let links: Vec<SubmittedLink> = serde_json::from_str(&row.links)
+        .map_err(|e| anyhow::anyhow!("submission {} links: {e}", row.id))?;
+    let catalog = Catalog::get();
+    Ok(Submission {
+        id: row.id,
+        status: SubmissionStatus::parse(&row.status)
+            .ok_or_else(|| anyhow::anyhow!("submission {} has status {}", row.id, row.status))?,
+        title: row.title,
+        body: row.body,
+        theme,
+        countries: codes
+            .into_iter()
+            .map(|code| CountryRef {
+                name: catalog
+                    .by_code(&code)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| code.clone()),
+                code,
+            })
+            .collect(),
+        byline: row.byline,
+        email: row.email,
+        links,
+        related_url: row.related_url,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        reject_reason: row.reject_reason,
+        story_id: row.story_id,
+    })
+}
+
+fn find(conn: &mut DbConn, id: i64) -> AppResult<Submission> {
+    let (row, theme) = contributions::find_submission(conn, id)?
+        .ok_or_else(|| AppError::NotFound(format!("no submission has the id {id}")))?;
+    to_submission(row, theme)
+}
+
+fn pending(s: &Submission) -> AppResult<()> {
+    if s.status == SubmissionStatus::Pending {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "submission {} is already {}",
+            s.id,
+            s.status.as_str()
+        )))
+    }
+}
+
+fn entry(
+    actor: ActorId,
+    action: &'static str,
+    target_type: &'static str,
+    id: i64,
+    details: serde_json::Value,
+) -> audit::NewEntry<'static> {
+    audit::NewEntry {
+        actor_id: actor,
+        action,
+        target_type,
+        target_id: Some(id.to_string()),
+        details,
+    }
+}
+
+/// A page of the queue, oldest first; every status when `status` is None.
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<SubmissionStatus>,
+    limit: u32,
+    offset: u64,
+) -> AppResult<SubmissionPage> {
+    let (rows, total) = queue::list_submissions(
+        conn,
+        status.map(|s| s.as_str()),
+        i64::from(limit),
+        offset as i64,
+    )?;
+    Ok(SubmissionPage {
+        items: rows
+            .into_iter()
+            .map(|(r, t)| to_submission(r, t))
+            .collect::<AppResult<_>>()?,
+        total,
+        limit,
+        offset,
+    })
+}
+
+/// One submission with its private contact details.
+pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Submission> {
+    find(conn, id)
+}
+
+/// The story a submission would become.
+fn as_story(s: &Submission, status: StoryStatus) -> StoryInput {
+    StoryInput {
+        title: s.title.clone(),
+        theme: s.theme.clone(),
+        byline: s.byline.clone(),
+        date: None,
+        summary: None,
+        body: s.body.clone(),
+        updates: Vec::new(),
+        countries: s.countries.iter().map(|c| c.code.clone()).collect(),
+        links: s
+            .links
+            .iter()
+            .map(|l| LinkInput {
+                url: l.url.clone(),
+                title: l.title.clone(),
+            })
+            .collect(),
+        related_url: s.related_url.clone(),
+        status: Some(status),
+    }
+}
+
+/// Edits a pending submission before it is approved; checked by the story rules.
+pub fn edit(
+    conn: &mut DbConn,
+    actor: ActorId,
+    id: i64,
+    patch: SubmissionPatch,
+) -> AppResult<Submission> {
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let before = find(conn, id)?;
+        pending(&before)?;
+        let mut next = as_story(&before, StoryStatus::Draft);
+        if let Some(v) = patch.title {
+            next.title = v;
+        }
+        if let Some(v) = patch.body {
+            next.body = v;
+        }
+        if let Some(v) = patch.theme {
+            next.theme = v;
+        }
+        if let Some(v) = patch.countries {
+            next.countries = v;
+        }
+        if let Some(v) = patch.byline {
+            next.byline = v;
+        }
+        if let Some(v) = patch.links {
+            next.links = v;
+        }
+        if let Some(v) = patch.related_url {
+            next.related_url = v;
+        }
+        let mut errors = next.validate();
+        let themes = taxonomy::theme_rows(conn)?;
+        let theme_id = themes
+            .iter()
+            .find(|t| t.slug == next.theme.trim())
+            .map(|t| t.id);
+        if theme_id.is_none() && !next.theme.trim().is_empty() {
+            errors.push(FieldError::new(
+                "theme",
+                format!("unknown theme '{}'", next.theme),
+            ));
+        }
+        let mut codes: Vec<String> = Vec::new();
+        for (i, name) in next.countries.iter().enumerate() {
+            match Catalog::get().resolve(name) {
+                Some(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    format!("countries[{i}]"),
+                    format!("unknown country '{name}'"),
+                )),
+            }
+        }
+        check(errors)?;
+        let links: Vec<SubmittedLink> = next
+            .links
+            .iter()
+            .map(|l| SubmittedLink {
+                url: l.url.trim().to_string(),
+                title: l.title.clone(),
+            })
+            .collect();
+        let countries_json =
+            serde_json::to_string(&codes).map_err(|e| AppError::Internal(e.into()))?;
+        let links_json = serde_json::to_string(&links).map_err(|e| AppError::Internal(e.into()))?;
+        queue::update_submission(
+            conn,
+            id,
+            &queue::SubmissionFields {
+                title: next.title.trim(),
+                body: next.body.trim(),
+                theme_id: theme_id.unwrap_or_default(),
+                countries: &countries_json,
+                byline: next.byline.as_deref(),
+                links: &links_json,
+                related_url: next.related_url.as_deref(),
+            },
+        )?;
+        let after = find(conn, id)?;
+        let changes = super::diff(
+            &serde_json::to_value(&before).unwrap_or_default(),
+            &serde_json::to_value(&after).unwrap_or_default(),
+        );
+        audit::record(
+            conn,
+            &entry(actor, "submission.update", "submission", id, changes),
+            Utc::now().naive_utc(),
+        )?;
+        Ok(after)
+    })
+}
+
+/// Approves a pending submission: in one transaction, the published story (with its
+/// countries, links and sources) is written, linked to the submission, and both are audited.
+pub fn approve(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<Story> {
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let s = find(conn, id)?;
+        pending(&s)?;
+        let story = stories::create_within(conn, actor, as_story(&s, StoryStatus::Published))?;
+        if queue::decide_submission(conn, id, "approved", None, Some(story.id))? != 1 {
+            return Err(AppError::Conflict(format!(
+                "submission {id} was decided meanwhile"
+            )));
+        }
+        audit::record(
+            conn,
+            &entry(
+                actor,
+                "submission.approve",
+                "submission",
+                id,
+                serde_json::json!({"story_id": story.id}),
+            ),
+            Utc::now().naive_utc(),
+        )?;
+        Ok(story)
+    })
+}
+
+/// Rejects a pending submission with a reason.
+pub fn reject(conn: &mut DbConn, actor: ActorId, id: i64, reason: &str) -> AppResult<Submission> {
+    let reason = reason.trim();
+    let n = reason.chars().count();
+    if n == 0 || n > peoples_stories_shared::contribution::REASON_MAX {
+        return Err(AppError::invalid_body(vec![FieldError::new(
+            "reason",
+            format!(
+                "is required: 1 to {} characters",
+                peoples_stories_shared::contribution::REASON_MAX
+            ),
+        )]));
+    }
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let s = find(conn, id)?;
+        pending(&s)?;
+        if queue::decide_submission(conn, id, "rejected", Some(reason), None)? != 1 {
+            return Err(AppError::Conflict(format!(
+                "submission {id} was decided meanwhile"
+            )));
+        }
+        audit::record(
+            conn,
+            &entry(
+                actor,
+                "submission.reject",
+                "submission",
+                id,
+                serde_json::json!({"reason": reason}),
+            ),
+            Utc::now().naive_utc(),
+        )?;
+        find(conn, id)
+    })
+}
+
+fn to_entry(r: GuestbookRow) -> GuestbookEntry {
+    GuestbookEntry {
+        id: r.id,
+        status: GuestbookStatus::parse(&r.status),
+        name: r.name,
+        country: r.country_code,
+        message: r.message,
+        created_at: r.created_at.and_utc(),
+    }
+}
+
+/// Guestbook entries with a status, newest first, with their status.
+pub fn list_guestbook(
+    conn: &mut DbConn,
+    status: GuestbookStatus,
+    limit: u32,
+    offset: u64,
+) -> AppResult<(Vec<GuestbookEntry>, i64)> {
+    let (rows, total) =
+        contributions::list_guestbook(conn, status.as_str(), i64::from(limit), offset as i64)?;
+    Ok((rows.into_iter().map(to_entry).collect(), total))
+}
+
+/// Shows, holds or hides one entry.
+pub fn set_guestbook_status(
+    conn: &mut DbConn,
+    actor: ActorId,
+    id: i64,
+    status: GuestbookStatus,
+) -> AppResult<GuestbookEntry> {
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let before = queue::guestbook_entry(conn, id)?
+            .ok_or_else(|| AppError::NotFound(format!("no guestbook entry has the id {id}")))?;
+        queue::set_guestbook_status(conn, &[id], status.as_str())?;
+        audit::record(
+            conn,
+            &entry(
+                actor,
+                "guestbook.update",
+                "guestbook",
+                id,
+                serde_json::json!({"status": {"from": before.status, "to": status}}),
+            ),
+            Utc::now().naive_utc(),
+        )?;
+        Ok(to_entry(queue::guestbook_entry(conn, id)?.ok_or_else(
+            || anyhow::anyhow!("guestbook entry {id} vanished"),
+        )?))
+    })
+}
+
+/// Deletes one entry for good; the audit log keeps what it said.
+pub fn delete_guestbook(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<()> {
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let before = queue::guestbook_entry(conn, id)?
+            .ok_or_else(|| AppError::NotFound(format!("no guestbook entry has the id {id}")))?;
+        queue::delete_guestbook(conn, &[id])?;
+        audit::record(
+            conn,
+            &entry(
+                actor,
+                "guestbook.delete",
+                "guestbook",
+                id,
+                serde_json::json!({"name": before.name, "message": before.message}),
+            ),
+            Utc::now().naive_utc(),
+        )?;
+        Ok(())
+    })
+}
+
+/// One action on many entries, in one transaction with one audit entry per entry changed.
+pub fn bulk_guestbook(
+    conn: &mut DbConn,
+    actor: ActorId,
+    ids: &[i64],
+    action: GuestbookAction,
+) -> AppResult<u64> {
+    if ids.is_empty() || ids.len() > BULK_MAX {
+        return Err(AppError::invalid_body(vec![FieldError::new(
+            "ids",
+            format!("name 1 to {BULK_MAX} entries"),
+        )]));
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    write_transaction::<_, AppError, _>(conn, |conn| {
+        let mut affected = 0u64;
+        for id in &ids {
+            let Some(before) = queue::guestbook_entry(conn, *id)? else {
+                continue;
+            };
+            let (name, details) = match action {
+                GuestbookAction::Delete => {
+                    queue::delete_guestbook(conn, &[*id])?;
+                    (
+                        "guestbook.delete",
+                        serde_json::json!({"name": before.name, "message": before.message}),
+                    )
+                }
+                GuestbookAction::Show | GuestbookAction::Hide => {
+                    let to = if action == GuestbookAction::Show {
+                        GuestbookStatus::Visible
+                    } else {
+                        GuestbookStatus::Hidden
+                    };
+                    queue::set_guestbook_status(conn, &[*id], to.as_str())?;
+                    (
+                        "guestbook.update",
+                        serde_json::json!({"status": {"from": before.status, "to": to}}),
+                    )
+                }
+            };
+            audit::record(
+                conn,
+                &entry(actor, name, "guestbook", *id, details),
+                Utc::now().naive_utc(),
+            )?;
+            affected += 1;
+        }
+        Ok(affected)
+    })
+}

@@ -1,0 +1,341 @@
+//! The moderators' queue: `GET /api/v1/submissions`, `GET`/`PATCH /api/v1/submissions/{id}`,
+//! `POST .../approve`, `POST .../reject`; `GET /api/v1/manage/guestbook`,
+//! `PATCH`/`DELETE /api/v1/guestbook/{id}`, `POST /api/v1/guestbook/bulk`.
+
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use peoples_stories_shared::{
+    BulkResult, FieldError, GuestbookBulk, GuestbookEntry, GuestbookPage, GuestbookPatch,
+    GuestbookStatus, Problem, RejectSubmission, Story, Submission, SubmissionPage, SubmissionPatch,
+    SubmissionStatus,
+};
+use utoipa::IntoParams;
+
+use super::json_body;
+use crate::auth::Moderator;
+use crate::error::{AppError, AppResult};
+use crate::moderation::queue;
+use crate::state::AppState;
+
+/// `status`, `limit` and `offset`, with `status` read by `parse`.
+fn status_page<S>(
+    query: &str,
+    parse: impl Fn(&str) -> Option<S>,
+    allowed: &str,
+) -> AppResult<(Option<S>, u32, u64)> {
+    let (mut status, mut limit, mut offset) = (None, 20u32, 0u64);
+    let mut errors = Vec::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "status" => match parse(&v) {
+                Some(s) => status = Some(s),
+                None => errors.push(FieldError::new("status", format!("use {allowed}"))),
+            },
+            "limit" => match v.parse::<u32>() {
+                Ok(n) if (1..=100).contains(&n) => limit = n,
+                _ => errors.push(FieldError::new(
+                    "limit",
+                    "must be a whole number from 1 to 100",
+                )),
+            },
+            "offset" => match v.parse::<u64>() {
+                Ok(n) if n <= i64::MAX as u64 => offset = n,
+                _ => errors.push(FieldError::new("offset", "must be a whole number from 0")),
+            },
+            other => errors.push(FieldError::new(
+                other,
+                "unknown parameter: use status, limit, offset",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok((status, limit, offset))
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+/// The query parameters of the moderators' lists.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct QueueParams {
+    /// Submissions: `pending`, `approved`, `rejected` (all when absent). Guestbook:
+    /// `pending` (the default), `visible`, `hidden`.
+    #[param(example = "pending")]
+    status: Option<String>,
+    /// Page size, 1 to 100; default 20.
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    #[param(minimum = 0)]
+    offset: Option<u64>,
+}
+
+/// The submission queue, oldest first, private contact details included.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(QueueParams),
+    responses(
+        (status = 200, description = "A page of submissions", body = SubmissionPage),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/submissions")]
+pub async fn list_submissions(
+    _who: Moderator,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<web::Json<SubmissionPage>> {
+    let (status, limit, offset) = status_page(
+        req.query_string(),
+        SubmissionStatus::parse,
+        "pending, approved or rejected",
+    )?;
+    let pool = state.pool.clone();
+    let page = web::block(move || queue::list(&mut *pool.get()?, status, limit, offset)).await??;
+    Ok(web::Json(page))
+}
+
+/// One submission, with the submitter's private e-mail.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The submission's id")),
+    responses(
+        (status = 200, description = "The submission", body = Submission),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/submissions/{id}")]
+pub async fn get_submission(
+    _who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<web::Json<Submission>> {
+    let id = path.into_inner();
+    let pool = state.pool.clone();
+    let s = web::block(move || queue::get(&mut *pool.get()?, id)).await??;
+    Ok(web::Json(s))
+}
+
+/// Edit a pending submission before approving it.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The submission's id")),
+    request_body = SubmissionPatch,
+    responses(
+        (status = 200, description = "The submission as it is now", body = Submission),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already approved or rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/submissions/{id}")]
+pub async fn update_submission(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<Submission>> {
+    let patch: SubmissionPatch = json_body(&req, &body)?;
+    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let pool = state.pool.clone();
+    let s = web::block(move || queue::edit(&mut *pool.get()?, actor, id, patch)).await??;
+    Ok(web::Json(s))
+}
+
+/// Approve a pending submission: it becomes a published story (found by search at once),
+/// which this returns.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The submission's id")),
+    responses(
+        (status = 201, description = "The published story", body = Story),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already approved or rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The submission does not make a valid story; edit it first", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/approve")]
+pub async fn approve_submission(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let st = state.clone();
+    let story = web::block(move || -> AppResult<Story> {
+        let story = queue::approve(&mut *st.pool.get()?, actor, id)?;
+        super::writes::refresh_search(&st);
+        Ok(story)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(story))
+}
+
+/// Reject a pending submission with a reason (kept for moderators; never public).
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The submission's id")),
+    request_body = RejectSubmission,
+    responses(
+        (status = 200, description = "The rejected submission", body = Submission),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already approved or rejected", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The reason is missing or too long", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/submissions/{id}/reject")]
+pub async fn reject_submission(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<Submission>> {
+    let input: RejectSubmission = json_body(&req, &body)?;
+    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let pool = state.pool.clone();
+    let s =
+        web::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason)).await??;
+    Ok(web::Json(s))
+}
+
+/// Guestbook entries by status (pending by default), newest first, with their status.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(QueueParams),
+    responses(
+        (status = 200, description = "A page of entries", body = GuestbookPage),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/manage/guestbook")]
+pub async fn list_guestbook_by_status(
+    _who: Moderator,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<web::Json<GuestbookPage>> {
+    let (status, limit, offset) = status_page(
+        req.query_string(),
+        GuestbookStatus::parse,
+        "pending, visible or hidden",
+    )?;
+    let status = status.unwrap_or(GuestbookStatus::Pending);
+    let pool = state.pool.clone();
+    let (items, total) =
+        web::block(move || queue::list_guestbook(&mut *pool.get()?, status, limit, offset))
+            .await??;
+    let url = |o: u64| {
+        format!(
+            "/api/v1/manage/guestbook?status={}&limit={limit}&offset={o}",
+            status.as_str()
+        )
+    };
+    Ok(web::Json(GuestbookPage {
+        items,
+        total,
+        limit,
+        offset,
+        next: (offset + u64::from(limit) < total as u64).then(|| url(offset + u64::from(limit))),
+        prev: (offset > 0).then(|| url(offset.saturating_sub(u64::from(limit)))),
+    }))
+}
+
+/// Show, hold or hide a guestbook entry.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The entry's id")),
+    request_body = GuestbookPatch,
+    responses(
+        (status = 200, description = "The entry with its status", body = GuestbookEntry),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The status is not one of visible, pending, hidden", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/guestbook/{id}")]
+pub async fn update_guestbook_entry(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<GuestbookEntry>> {
+    let input: GuestbookPatch = json_body(&req, &body)?;
+    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let pool = state.pool.clone();
+    let e =
+        web::block(move || queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status))
+            .await??;
+    Ok(web::Json(e))
+}
+
+/// Delete a guestbook entry for good.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id" = i64, Path, description = "The entry's id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/guestbook/{id}")]
+pub async fn delete_guestbook_entry(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let pool = state.pool.clone();
+    web::block(move || queue::delete_guestbook(&mut *pool.get()?, actor, id)).await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Show, hide or delete many guestbook entries at once (ids that do not exist are skipped).
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    request_body = GuestbookBulk,
+    responses(
+        (status = 200, description = "How many entries changed", body = BulkResult),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No ids, too many, or an unknown action", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/guestbook/bulk")]
+pub async fn bulk_guestbook(
+    who: Moderator,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<BulkResult>> {
+    let input: GuestbookBulk = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let pool = state.pool.clone();
+    let affected = web::block(move || {
+        queue::bulk_guestbook(&mut *pool.get()?, actor, &input.ids, input.action)
+    })
+    .await??;
+    Ok(web::Json(BulkResult { affected }))
+}

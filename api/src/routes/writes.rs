@@ -1,0 +1,220 @@
+//! Moderators writing stories and sources: `POST /api/v1/stories`,
+//! `PATCH`/`DELETE /api/v1/stories/{id_or_slug}`, `POST .../updates`, `POST /api/v1/sources`,
+//! `PATCH /api/v1/sources/{id_or_slug}`.
+//!
+//! Each answers only after this node's search index has the change, so the story is found
+//! (or no longer found) by the very next search.
+
+use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
+use peoples_stories_shared::{
+    Problem, Source, SourceInput, SourcePatch, Story, StoryInput, StoryPatch, UpdateInput,
+};
+
+use super::json_body;
+use crate::auth::Moderator;
+use crate::error::AppResult;
+use crate::moderation::{sources, stories};
+use crate::state::AppState;
+
+/// Brings this node's search index up to date after a committed write. A failure is logged,
+/// not returned: the write stands, and the follower retries within a second.
+pub(crate) fn refresh_search(state: &AppState) {
+    if let Err(e) = state.search.catch_up(&state.pool) {
+        tracing::warn!(error = %e, "search index did not catch up after a write");
+    }
+}
+
+/// Write a story; it is published (and found by search) at once unless `status` is `draft`.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    request_body = StoryInput,
+    responses(
+        (status = 201, description = "The story", body = Story),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stories")]
+pub async fn create_story(
+    who: Moderator,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: StoryInput = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let st = state.clone();
+    let story = web::block(move || -> AppResult<Story> {
+        let story = stories::create(&mut *st.pool.get()?, actor, input)?;
+        refresh_search(&st);
+        Ok(story)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(story))
+}
+
+/// Edit a story: absent fields stay, `null` clears, lists replace. `status: "draft"`
+/// unpublishes it, `"published"` publishes it.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id_or_slug" = String, Path, description = "The story's id or slug")),
+    request_body = StoryPatch,
+    responses(
+        (status = 200, description = "The story as it is now", body = Story),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such story", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/stories/{id_or_slug}")]
+pub async fn update_story(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<Story>> {
+    let patch: StoryPatch = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let key = path.into_inner();
+    let st = state.clone();
+    let story = web::block(move || -> AppResult<Story> {
+        let story = stories::update(&mut *st.pool.get()?, actor, &key, patch)?;
+        refresh_search(&st);
+        Ok(story)
+    })
+    .await??;
+    Ok(web::Json(story))
+}
+
+/// Add a dated follow-up to a story.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id_or_slug" = String, Path, description = "The story's id or slug")),
+    request_body = UpdateInput,
+    responses(
+        (status = 200, description = "The story with its new update", body = Story),
+        (status = 422, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such story", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stories/{id_or_slug}/updates")]
+pub async fn add_story_update(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<Story>> {
+    let update: UpdateInput = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let key = path.into_inner();
+    let st = state.clone();
+    let story = web::block(move || -> AppResult<Story> {
+        let story = stories::add_update(&mut *st.pool.get()?, actor, &key, update)?;
+        refresh_search(&st);
+        Ok(story)
+    })
+    .await??;
+    Ok(web::Json(story))
+}
+
+/// Delete a story for good (to hide it, unpublish it instead). The audit log keeps a copy.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id_or_slug" = String, Path, description = "The story's id or slug")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such story", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/stories/{id_or_slug}")]
+pub async fn delete_story(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let actor = Some(who.0.user_id);
+    let key = path.into_inner();
+    let st = state.clone();
+    web::block(move || -> AppResult<()> {
+        stories::delete(&mut *st.pool.get()?, actor, &key)?;
+        refresh_search(&st);
+        Ok(())
+    })
+    .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Add a source (publisher).
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    request_body = SourceInput,
+    responses(
+        (status = 201, description = "The source", body = Source),
+        (status = 422, description = "Fields are invalid; `errors` names each", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug or domain is taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sources")]
+pub async fn create_source(
+    who: Moderator,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let input: SourceInput = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let pool = state.pool.clone();
+    let source = web::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
+    Ok(HttpResponse::Created().json(source))
+}
+
+/// Edit a source: absent fields stay. Stories citing it are re-indexed.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    params(("id_or_slug" = String, Path, description = "The source's id or slug")),
+    request_body = SourcePatch,
+    responses(
+        (status = 200, description = "The source as it is now", body = Source),
+        (status = 422, description = "Fields are invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug or domain is taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/sources/{id_or_slug}")]
+pub async fn update_source(
+    who: Moderator,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> AppResult<web::Json<Source>> {
+    let patch: SourcePatch = json_body(&req, &body)?;
+    let actor = Some(who.0.user_id);
+    let key = path.into_inner();
+    let st = state.clone();
+    let source = web::block(move || -> AppResult<Source> {
+        let source = sources::update(&mut *st.pool.get()?, actor, &key, patch)?;
+        refresh_search(&st);
+        Ok(source)
+    })
+    .await??;
+    Ok(web::Json(source))
+}
