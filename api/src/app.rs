@@ -300,6 +300,8 @@ fn is_app_route(path: &str) -> bool {
         [""] => true,
         [page] => PAGES.contains(page),
         ["stories" | "sources", slug] => !slug.is_empty(),
+        // The moderators' view has its own pages and its own not-found handling.
+        ["admin", ..] => true,
         _ => false,
     }
 }

@@ -27,54 +27,21 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Problem> {
         .send()
         .await
         .map_err(network_problem)?;
-    read(response).await.map(|(_, body)| body)
-}
-
-/// `POST`s `body` as JSON to `path` with an `Idempotency-Key`, so that sending the same form
-/// fill again (a retry after a network failure) never stores it twice. Answers the status
-/// (e.g. 201 or 202) with the JSON body read as `T`.
-pub async fn post<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-    idempotency_key: &str,
-) -> Result<(u16, T), Problem> {
-    let request = Request::post(path)
-        .header("Accept", "application/json")
-        .header("Idempotency-Key", idempotency_key)
-        .json(body)
-        .map_err(|e| {
-            problem(
-                "/problems/unsendable-request",
-                "The form could not be sent",
-                0,
-                format!("The form could not be prepared for sending: {e}"),
-            )
-        })?;
-    let response = request.send().await.map_err(network_problem)?;
-    read(response).await
+    read_json(response).await
 }
 
 /// Reads a response's JSON as `T`, or its problem.
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, Problem> {
-    read(response).await.map(|(_, body)| body)
-}
-
-/// Reads a response's status and JSON as `T`, or its problem.
-async fn read<T: DeserializeOwned>(response: Response) -> Result<(u16, T), Problem> {
     let status = response.status();
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map(|t| (status, t))
-            .map_err(|e| {
-                problem(
-                    "/problems/unreadable-response",
-                    "Unreadable response",
-                    status,
-                    format!("The server's answer could not be read: {e}"),
-                )
-            });
+        return response.json::<T>().await.map_err(|e| {
+            problem(
+                "/problems/unreadable-response",
+                "Unreadable response",
+                status,
+                format!("The server's answer could not be read: {e}"),
+            )
+        });
     }
     Err(problem_of(response).await)
 }
@@ -101,6 +68,50 @@ fn network_problem(e: impl std::fmt::Display) -> Problem {
         0,
         format!("The server could not be reached. Check your connection and try again. ({e})"),
     )
+}
+
+// --- what readers send -------------------------------------------------------------------------
+
+/// `POST`s `body` as JSON to `path` (a public form: a submission, a guestbook entry) with an
+/// `Idempotency-Key`, so that sending the same form fill again (a retry after a network
+/// failure) never stores it twice. Answers the status (e.g. 201 or 202) with the JSON body.
+pub async fn post_public<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    idempotency_key: &str,
+) -> Result<(u16, T), Problem> {
+    let request = Request::post(path)
+        .header("Accept", "application/json")
+        .header("Idempotency-Key", idempotency_key)
+        .json(body)
+        .map_err(|e| {
+            problem(
+                "/problems/unsendable-request",
+                "The form could not be sent",
+                0,
+                format!("The form could not be prepared for sending: {e}"),
+            )
+        })?;
+    let response = request.send().await.map_err(network_problem)?;
+    let status = response.status();
+    read_json(response).await.map(|body| (status, body))
+}
+
+/// A fresh key for one form fill: 128 random bits as hex. Not a secret, only unique enough
+/// that two different fills never share one.
+pub fn idempotency_key() -> String {
+    let mut key = String::with_capacity(32);
+    for _ in 0..4 {
+        // Math.random gives 52 random bits; 32 of them per round.
+        let n = (js_sys::Math::random() * 4_294_967_296.0) as u32;
+        key.push_str(&format!("{n:08x}"));
+    }
+    key
+}
+
+/// Encodes one query-string value.
+pub fn query_value(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 // --- the moderators' session ------------------------------------------------------------------
@@ -416,28 +427,11 @@ pub async fn audit(query: &str) -> Result<AuditPage, Problem> {
     get(&format!("/api/v1/audit?{query}")).await
 }
 
-/// A fresh key for one form fill: 128 random bits as hex. Not a secret, only unique enough
-/// that two different fills never share one.
-pub fn idempotency_key() -> String {
-    let mut key = String::with_capacity(32);
-    for _ in 0..4 {
-        // Math.random gives 52 random bits; 32 of them per round.
-        let n = (js_sys::Math::random() * 4_294_967_296.0) as u32;
-        key.push_str(&format!("{n:08x}"));
-    }
-    key
-}
-
 /// Encodes one path segment (a slug or an id) for a URL.
 pub fn segment(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-/// Encodes one query-string value.
-pub fn query_value(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn problem(type_: &str, title: &str, status: u16, detail: String) -> Problem {

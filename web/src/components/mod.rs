@@ -5,7 +5,7 @@ pub mod country_picker;
 pub mod form;
 pub mod layout;
 pub mod pager;
-pub mod public_form;
+pub mod reader_form;
 pub mod status;
 pub mod story_card;
 pub mod world_map;

@@ -7,11 +7,22 @@ use peoples_stories_shared::{PartialDate, Story, StoryLink};
 
 use crate::api;
 
-/// `elementtiming="story"` on story titles, so benchmarks can read when the first stories
-/// were painted (the Element Timing API). The view macro takes only hyphenated custom names.
-#[allow(non_snake_case)]
-fn ELEMENT_TIMING_ATTR() -> impl leptos::attr::Attribute {
-    leptos::tachys::html::attribute::custom::custom_attribute("elementtiming", "story")
+/// Marks the moment the first stories of a page are on screen (`performance.mark
+/// ("stories-painted")`, at the next animation frame, just before the paint), so benchmarks
+/// can read how soon readers see stories. Called where story lists are drawn.
+pub fn mark_stories_painted() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let global = js_sys::global();
+        let Ok(performance) = js_sys::Reflect::get(&global, &"performance".into()) else {
+            return;
+        };
+        if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
+            if let Some(mark) = mark.dyn_ref::<js_sys::Function>() {
+                let _ = mark.call1(&performance, &"stories-painted".into());
+            }
+        }
+    });
 }
 
 /// A story's address in the app.
@@ -46,7 +57,7 @@ pub fn StoryCard(story: Story) -> impl IntoView {
     view! {
         <article class="story-card">
             <h2>
-                <a {..ELEMENT_TIMING_ATTR()} href=href>{story.title}</a>
+                <a href=href>{story.title}</a>
             </h2>
             {meta_view(story.byline, story.date)}
             {highlight}
@@ -93,7 +104,7 @@ pub fn FullStory(story: Story) -> impl IntoView {
     view! {
         <article class="story-full">
             <h2>
-                <a {..ELEMENT_TIMING_ATTR()} href=href>{story.title}</a>
+                <a href=href>{story.title}</a>
             </h2>
             {meta_view(story.byline, story.date)}
             {story.summary.map(|s| view! { <p class="summary">{s}</p> })}
@@ -218,6 +229,7 @@ pub fn StoryList(stories: Vec<Story>, #[prop(into)] empty: String) -> impl IntoV
     if stories.is_empty() {
         return view! { <crate::components::status::Empty message=empty /> }.into_any();
     }
+    mark_stories_painted();
     view! {
         <div class="story-list">
             {stories.into_iter().map(|story| view! { <StoryCard story /> }).collect_view()}

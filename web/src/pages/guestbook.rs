@@ -14,7 +14,7 @@ use peoples_stories_shared::{
 use crate::api;
 use crate::components::country_input::CountryOptions;
 use crate::components::pager::pager;
-use crate::components::public_form::{focus_soon, optional, ErrorSummary, Honeypot, TextField};
+use crate::components::reader_form::{focus_soon, optional, ErrorSummary, Honeypot, TextField};
 use crate::components::status::{Empty, Loading, ProblemView};
 use crate::components::story_card::date_view;
 use crate::pages::theme::offset_param;
@@ -136,7 +136,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
         let k = key.get_value();
         spawn_local(async move {
             // The answer's body is not needed: its status says whether the entry shows.
-            match api::post::<_, serde_json::Value>("/api/v1/guestbook", &entry, &k).await {
+            match api::post_public::<_, serde_json::Value>("/api/v1/guestbook", &entry, &k).await {
                 Ok((status, _)) => {
                     done.set(Some(status));
                     name.set(String::new());

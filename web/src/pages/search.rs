@@ -18,7 +18,7 @@ use crate::api;
 use crate::app::THEMES;
 use crate::components::country_input::CountryOptions;
 use crate::components::pager::pager;
-use crate::components::public_form::{optional, TextField};
+use crate::components::reader_form::{optional, TextField};
 use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::StoryList;
 use crate::components::world_map::WorldMap;

@@ -12,6 +12,9 @@ use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::{byline_text, date_view, paragraphs_view, sorted_updates};
 use crate::pages::not_found::NotFound;
 
+/// Text into paragraphs (the admin view previews with it too).
+pub use crate::components::story_card::paragraphs;
+
 #[component]
 pub fn StoryPage() -> impl IntoView {
     let params = use_params_map();

@@ -14,7 +14,7 @@ use peoples_stories_shared::{
 
 use crate::api;
 use crate::app::THEMES;
-use crate::components::public_form::{
+use crate::components::reader_form::{
     focus_soon, message_for, optional, ErrorSummary, Honeypot, TextField,
 };
 use crate::components::status::ProblemView;
@@ -192,7 +192,8 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
         let k = key.get_value();
         spawn_local(async move {
             let answer =
-                api::post::<_, SubmissionReceipt>("/api/v1/submissions", &submission, &k).await;
+                api::post_public::<_, SubmissionReceipt>("/api/v1/submissions", &submission, &k)
+                    .await;
             // Before the receipt replaces this form (and its signals) with the confirmation.
             sending.set(false);
             match answer {

@@ -121,6 +121,7 @@ fn ThemeView(slug: Memo<String>) -> impl IntoView {
                             }
                                 .into_any();
                         }
+                        crate::components::story_card::mark_stories_painted();
                         view! {
                             <div class="story-list full">
                                 {page

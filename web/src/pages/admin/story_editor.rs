@@ -21,7 +21,7 @@ use crate::components::form::{
 };
 use crate::components::status::Loading;
 use crate::components::story_card::byline_text;
-use crate::components::story_card::paragraphs;
+use crate::pages::story::paragraphs;
 
 /// One dated follow-up in the form.
 #[derive(Clone, Copy)]

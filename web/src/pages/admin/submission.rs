@@ -16,7 +16,7 @@ use crate::app::THEMES;
 use crate::components::country_picker::CountryPicker;
 use crate::components::form::{ErrorSummary, FieldMessage, FormErrors, TextArea, TextField};
 use crate::components::status::Loading;
-use crate::components::story_card::paragraphs;
+use crate::pages::story::paragraphs;
 
 #[component]
 pub fn SubmissionReview() -> impl IntoView {
