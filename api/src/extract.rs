@@ -51,7 +51,8 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody
     }
 }
 
-fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
+/// JSON (`application/json` or `application/*+json`) in UTF-8, or a 415 saying what to send.
+pub fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
     let unsupported = |detail: String| {
         AppError::request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

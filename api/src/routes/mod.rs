@@ -17,12 +17,11 @@ pub mod stories;
 pub mod taxonomy;
 pub mod writes;
 
-use actix_web::http::{header, StatusCode};
 use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// Everything under `/api/v1`. Registered with `.service()` so utoipa collects each route.
 pub fn api_v1(cfg: &mut ServiceConfig) {
@@ -67,19 +66,6 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
 /// Reads a JSON request body. Handlers take the body as bytes and read it after their role
 /// guard, so callers without the right are refused before their body is looked at.
 pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> AppResult<T> {
-    let json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().eq_ignore_ascii_case("application/json"))
-        .unwrap_or(false);
-    if !json {
-        return Err(AppError::Request {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            title: "Unsupported media type",
-            detail: "send the body as application/json".into(),
-        });
-    }
+    crate::extract::check_media_type(req)?;
     crate::extract::parse_json(body)
 }
