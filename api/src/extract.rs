@@ -28,27 +28,56 @@ impl<T: DeserializeOwned + 'static, const LIMIT: usize> FromRequest for JsonBody
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let checked = check_media_type(req).and_then(|()| check_declared_length(req, LIMIT));
-        let mut payload = payload.take();
+        let checked = check_media_type(req);
+        let body = read_limited(req, payload, LIMIT);
         Box::pin(async move {
             checked?;
-            let mut body = Vec::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    AppError::request(
-                        StatusCode::BAD_REQUEST,
-                        "Unreadable body",
-                        format!("the request body could not be read: {e}"),
-                    )
-                })?;
-                if body.len() + chunk.len() > LIMIT {
-                    return Err(too_large(LIMIT));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse_json(&body).map(JsonBody)
+            parse_json(&body.await?).map(JsonBody)
         })
     }
+}
+
+/// A request body of at most `LIMIT` bytes, unparsed: a 413 problem past the limit. Reading
+/// bytes fails only on size, so handlers that check the caller first (`Moderator`, then
+/// this) answer 401/403 before anything about the body.
+pub struct BodyBytes<const LIMIT: usize>(pub Vec<u8>);
+
+impl<const LIMIT: usize> FromRequest for BodyBytes<LIMIT> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_limited(req, payload, LIMIT);
+        Box::pin(async move { body.await.map(BodyBytes) })
+    }
+}
+
+/// Reads the whole body, refusing (413) a declared or actual length over `limit`.
+fn read_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> LocalBoxFuture<'static, Result<Vec<u8>, AppError>> {
+    let declared = check_declared_length(req, limit);
+    let mut payload = payload.take();
+    Box::pin(async move {
+        declared?;
+        let mut body = Vec::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| {
+                AppError::request(
+                    StatusCode::BAD_REQUEST,
+                    "Unreadable body",
+                    format!("the request body could not be read: {e}"),
+                )
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
 }
 
 /// JSON (`application/json` or `application/*+json`) in UTF-8, or a 415 saying what to send.

@@ -8,7 +8,9 @@ use peoples_stories_shared::{
 use super::json_body;
 use crate::auth::Admin;
 use crate::error::AppResult;
+use crate::extract::BodyBytes;
 use crate::moderation::accounts;
+use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
 
 /// Every moderator and admin account.
@@ -49,9 +51,9 @@ pub async fn create_user(
     who: Admin,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
-    let input: CreateModerator = json_body(&req, &body)?;
+    let input: CreateModerator = json_body(&req, &body.0)?;
     let pool = state.pool.clone();
     let actor = Some(who.0.user_id);
     let user = web::block(move || {
@@ -130,9 +132,9 @@ pub async fn create_token(
     who: Admin,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
-    let input: CreateApiToken = json_body(&req, &body)?;
+    let input: CreateApiToken = json_body(&req, &body.0)?;
     let pool = state.pool.clone();
     let caller = who.0;
     let username = input.username.unwrap_or(caller.username);

@@ -6,7 +6,9 @@ use peoples_stories_shared::{Login, LoginResponse, Me, Problem};
 use super::json_body;
 use crate::auth::{self, same_origin, Moderator, Via};
 use crate::error::{AppError, AppResult};
+use crate::extract::BodyBytes;
 use crate::extract::ClientHash;
+use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
 
 /// Log in with a username and password. Answers with who you are and the CSRF token, and
@@ -33,7 +35,7 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     client: ClientHash,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
     // A login form posted from another site would log the browser into our account.
     if auth::guard::names_origin(&req) && !same_origin(&req, &state.auth) {
@@ -41,7 +43,7 @@ pub async fn login(
             "log in from this site's own pages".into(),
         ));
     }
-    let creds: Login = json_body(&req, &body)?;
+    let creds: Login = json_body(&req, &body.0)?;
     let old = req
         .cookie(state.auth.cookie_name())
         .map(|c| c.value().to_string());

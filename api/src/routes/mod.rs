@@ -63,8 +63,12 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(queue::delete_guestbook_entry);
 }
 
-/// Reads a JSON request body. Handlers take the body as bytes and read it after their role
-/// guard, so callers without the right are refused before their body is looked at.
+/// Largest body a moderator's request may carry: a story at its longest (20,000 characters),
+/// with its updates and links, fits many times over. Larger bodies get a 413 problem.
+pub const MODERATION_LIMIT: usize = 512 * 1024;
+
+/// Reads a JSON request body. Handlers take the body as bytes (`BodyBytes`) and read it after
+/// their role guard, so callers without the right are refused before their body is looked at.
 pub fn json_body<T: DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> AppResult<T> {
     crate::extract::check_media_type(req)?;
     crate::extract::parse_json(body)

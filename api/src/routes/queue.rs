@@ -13,7 +13,9 @@ use utoipa::IntoParams;
 use super::json_body;
 use crate::auth::Moderator;
 use crate::error::{AppError, AppResult};
+use crate::extract::BodyBytes;
 use crate::moderation::queue;
+use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
 
 /// `status`, `limit` and `offset`, with `status` read by `parse`.
@@ -141,9 +143,9 @@ pub async fn update_submission(
     state: web::Data<AppState>,
     path: web::Path<i64>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Submission>> {
-    let patch: SubmissionPatch = json_body(&req, &body)?;
+    let patch: SubmissionPatch = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), Some(who.0.user_id));
     let pool = state.pool.clone();
     let s = web::block(move || queue::edit(&mut *pool.get()?, actor, id, patch)).await??;
@@ -203,9 +205,9 @@ pub async fn reject_submission(
     state: web::Data<AppState>,
     path: web::Path<i64>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Submission>> {
-    let input: RejectSubmission = json_body(&req, &body)?;
+    let input: RejectSubmission = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), Some(who.0.user_id));
     let pool = state.pool.clone();
     let s =
@@ -276,9 +278,9 @@ pub async fn update_guestbook_entry(
     state: web::Data<AppState>,
     path: web::Path<i64>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<GuestbookEntry>> {
-    let input: GuestbookPatch = json_body(&req, &body)?;
+    let input: GuestbookPatch = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), Some(who.0.user_id));
     let pool = state.pool.clone();
     let e =
@@ -328,9 +330,9 @@ pub async fn bulk_guestbook(
     who: Moderator,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<BulkResult>> {
-    let input: GuestbookBulk = json_body(&req, &body)?;
+    let input: GuestbookBulk = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let pool = state.pool.clone();
     let affected = web::block(move || {

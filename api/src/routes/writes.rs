@@ -13,7 +13,9 @@ use peoples_stories_shared::{
 use super::json_body;
 use crate::auth::Moderator;
 use crate::error::AppResult;
+use crate::extract::BodyBytes;
 use crate::moderation::{sources, stories};
+use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
 
 /// Brings this node's search index up to date after a committed write. A failure is logged,
@@ -41,9 +43,9 @@ pub async fn create_story(
     who: Moderator,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
-    let input: StoryInput = json_body(&req, &body)?;
+    let input: StoryInput = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let st = state.clone();
     let story = web::block(move || -> AppResult<Story> {
@@ -76,9 +78,9 @@ pub async fn update_story(
     state: web::Data<AppState>,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Story>> {
-    let patch: StoryPatch = json_body(&req, &body)?;
+    let patch: StoryPatch = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let key = path.into_inner();
     let st = state.clone();
@@ -111,9 +113,9 @@ pub async fn add_story_update(
     state: web::Data<AppState>,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Story>> {
-    let update: UpdateInput = json_body(&req, &body)?;
+    let update: UpdateInput = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let key = path.into_inner();
     let st = state.clone();
@@ -174,9 +176,9 @@ pub async fn create_source(
     who: Moderator,
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
-    let input: SourceInput = json_body(&req, &body)?;
+    let input: SourceInput = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let pool = state.pool.clone();
     let source = web::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
@@ -204,9 +206,9 @@ pub async fn update_source(
     state: web::Data<AppState>,
     path: web::Path<String>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Source>> {
-    let patch: SourcePatch = json_body(&req, &body)?;
+    let patch: SourcePatch = json_body(&req, &body.0)?;
     let actor = Some(who.0.user_id);
     let key = path.into_inner();
     let st = state.clone();

@@ -17,6 +17,30 @@ async fn hits(app: &TestApp, q: &str) -> i64 {
 }
 
 both_databases! {
+    async fn moderators_bodies_are_limited_and_typed_with_problems(app) {
+        add_user(&app.pool, "maria", Role::Moderator);
+        let s = app.session("maria").await;
+        let huge = serde_json::json!({"title": "x", "theme": "justice", "body": "a".repeat(600 * 1024)});
+        let res = app.as_browser(Method::POST, "/api/v1/stories", &s).json(&huge).send().await.expect("send");
+        assert_eq!(res.status(), 413);
+        assert_eq!(
+            res.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+        let p: Problem = res.json().await.expect("problem");
+        assert!(p.detail.contains("512 KiB"), "{}", p.detail);
+        let res = app.as_browser(Method::POST, "/api/v1/sources", &s)
+            .header("content-type", "text/plain")
+            .body("name=x")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 415);
+        // Without a session, the size of the body does not matter: the answer is 401.
+        let res = app.client.post(app.url("/api/v1/stories")).json(&huge).send().await.expect("send");
+        assert_eq!(res.status(), 401);
+    }
+
     async fn written_stories_are_found_at_once_and_gone_at_once(app) {
         add_user(&app.pool, "maria", Role::Moderator);
         let s = app.session("maria").await;
