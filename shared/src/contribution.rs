@@ -311,7 +311,13 @@ pub fn non_blank(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, min: usize, max: usize) {
+pub(crate) fn required_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) {
     let n = value.trim().chars().count();
     if n == 0 {
         errors.push(FieldError::new(field, "is required"));
@@ -331,7 +337,12 @@ fn required_text(errors: &mut Vec<FieldError>, field: &str, value: &str, min: us
     }
 }
 
-fn optional_text(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>, max: usize) {
+pub(crate) fn optional_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) {
     let Some(value) = value else { return };
     let n = value.trim().chars().count();
     if n > max {

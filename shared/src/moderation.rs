@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::contribution::{check_url, BODY_MAX, NAME_MAX, TITLE_MAX};
+use crate::contribution::{check_url, optional_text, required_text, BODY_MAX, NAME_MAX, TITLE_MAX};
 use crate::date::PartialDate;
 use crate::problem::FieldError;
 
@@ -439,13 +439,13 @@ impl StoryInput {
     /// Every shape problem at once, each naming its field.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        required(&mut errors, "title", &self.title, TITLE_MAX);
+        required_text(&mut errors, "title", &self.title, 1, TITLE_MAX);
         if self.theme.trim().is_empty() {
             errors.push(FieldError::new("theme", "is required"));
         }
-        optional(&mut errors, "byline", self.byline.as_deref(), NAME_MAX);
-        optional(&mut errors, "summary", self.summary.as_deref(), SUMMARY_MAX);
-        required(&mut errors, "body", &self.body, BODY_MAX);
+        optional_text(&mut errors, "byline", self.byline.as_deref(), NAME_MAX);
+        optional_text(&mut errors, "summary", self.summary.as_deref(), SUMMARY_MAX);
+        required_text(&mut errors, "body", &self.body, 1, BODY_MAX);
         if self.updates.len() > STORY_UPDATES_MAX {
             errors.push(FieldError::new(
                 "updates",
@@ -453,10 +453,11 @@ impl StoryInput {
             ));
         }
         for (i, u) in self.updates.iter().enumerate() {
-            required(
+            required_text(
                 &mut errors,
                 &format!("updates[{i}].body"),
                 &u.body,
+                1,
                 BODY_MAX,
             );
         }
@@ -479,7 +480,7 @@ impl StoryInput {
             if let Err(m) = check_url(&l.url) {
                 errors.push(FieldError::new(format!("links[{i}].url"), m));
             }
-            optional(
+            optional_text(
                 &mut errors,
                 &format!("links[{i}].title"),
                 l.title.as_deref(),
@@ -528,7 +529,7 @@ impl SourceInput {
     /// Every shape problem at once, each naming its field.
     pub fn validate(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        required(&mut errors, "name", &self.name, NAME_MAX);
+        required_text(&mut errors, "name", &self.name, 1, NAME_MAX);
         let d = self.domain.trim();
         let domain_ok = !d.is_empty()
             && d.len() <= 253
@@ -640,40 +641,6 @@ pub struct GuestbookBulk {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkResult {
     pub affected: u64,
-}
-
-fn required(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    let n = value.trim().chars().count();
-    if n == 0 {
-        errors.push(FieldError::new(field, "is required"));
-    } else if n > max {
-        errors.push(FieldError::new(
-            field,
-            format!("is too long: at most {max} characters, this has {n}"),
-        ));
-    }
-    if has_control_chars(value) {
-        errors.push(FieldError::new(field, "contains control characters"));
-    }
-}
-
-fn optional(errors: &mut Vec<FieldError>, field: &str, value: Option<&str>, max: usize) {
-    let Some(value) = value else { return };
-    let n = value.trim().chars().count();
-    if n > max {
-        errors.push(FieldError::new(
-            field,
-            format!("is too long: at most {max} characters, this has {n}"),
-        ));
-    }
-    if has_control_chars(value) {
-        errors.push(FieldError::new(field, "contains control characters"));
-    }
-}
-
-fn has_control_chars(s: &str) -> bool {
-    s.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 #[cfg(test)]
