@@ -5,13 +5,14 @@
 //! so several API nodes on one PostgreSQL converge. Only this module speaks tantivy.
 
 mod document;
+mod facets;
 mod query;
 mod sync;
 mod tokenizer;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
@@ -20,11 +21,12 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+use facets::FacetTables;
 pub use query::{SearchHit, SearchRequest, SearchResult, SearchSort};
 pub use sync::SyncState;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 const TOKENIZER: &str = "story_text";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -87,6 +89,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// Per-segment facet tables, built by the reader's warmer (see `facets.rs`).
+    facet_tables: Arc<FacetTables>,
     dir: PathBuf,
     state: Mutex<SyncState>,
     ready: AtomicBool,
@@ -118,15 +122,19 @@ impl SearchIndex {
         };
         index.tokenizers().register(TOKENIZER, analyzer());
         let writer = index.writer(WRITER_HEAP)?;
+        let facet_tables = Arc::new(FacetTables::default());
+        let warmer: Arc<dyn tantivy::Warmer> = facet_tables.clone();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()?;
         Ok(SearchIndex {
             index,
             reader,
             writer: Mutex::new(writer),
             fields,
+            facet_tables,
             dir: dir.to_path_buf(),
             state: Mutex::new(state),
             ready: AtomicBool::new(false),

@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::{AggregationCollector, AggregationLimitsGuard};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
@@ -12,9 +10,18 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use super::facets::{Facet, FacetCollector};
 use super::SearchIndex;
 
 const SNIPPET_CHARS: usize = 240;
+/// How much a match in the title weighs against the same match in the rest of the story.
+const TITLE_BOOST: f32 = 2.0;
+
+/// A keyword query read two ways: which stories match, and how to rank them.
+struct TextQuery {
+    matching: Box<dyn Query>,
+    ranking: Box<dyn Query>,
+}
 
 /// The order of search results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +97,13 @@ impl SearchIndex {
 
     /// Reads people's query syntax: all words must match, `"exact phrase"`, `-excluded`, `OR`.
     /// Malformed syntax is read leniently rather than refused. A query of exclusions alone
-    /// matches everything but them. Matching runs on the catch-all field; a match of the
-    /// same query in the title adds to the score, so title matches rank first.
-    fn text_query(&self, q: &str) -> Box<dyn Query> {
+    /// matches everything but them.
+    ///
+    /// Matching runs on the catch-all field; ranking adds a match of the same query in the
+    /// title, so title matches rank first. The title is part of the catch-all field, so the
+    /// title clause never adds a match. A single word ranks as a union of two term queries,
+    /// which tantivy prunes with block-max WAND instead of scoring every match.
+    fn text_query(&self, q: &str) -> TextQuery {
         let f = &self.fields;
         let ws = words(q);
         let all_negative = !ws.is_empty() && ws.iter().all(|w| w.starts_with('-') && w.len() > 1);
@@ -101,17 +112,30 @@ impl SearchIndex {
             let (excluded, _) = self
                 .parser(f.all, false)
                 .parse_query_lenient(&positive.join(" "));
-            return Box::new(BooleanQuery::new(vec![
+            let matching: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery)),
                 (Occur::MustNot, excluded),
             ]));
+            return TextQuery {
+                ranking: matching.box_clone(),
+                matching,
+            };
         }
         let (matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
         let (in_title, _) = self.parser(f.title, true).parse_query_lenient(q);
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Must, matching),
-            (Occur::Should, Box::new(BoostQuery::new(in_title, 2.0))),
-        ]))
+        let title = Box::new(BoostQuery::new(in_title, TITLE_BOOST));
+        let one_term = matching.is::<TermQuery>();
+        let ranking = BooleanQuery::new(vec![
+            (
+                if one_term { Occur::Should } else { Occur::Must },
+                matching.box_clone(),
+            ),
+            (Occur::Should, title),
+        ]);
+        TextQuery {
+            matching,
+            ranking: Box::new(ranking),
+        }
     }
 
     /// The query's terms on one stored field, for highlighting it.
@@ -184,13 +208,13 @@ impl SearchIndex {
     pub fn count(&self, r: &SearchRequest) -> anyhow::Result<u64> {
         let searcher = self.reader.searcher();
         let text = r.q.as_deref().map(|q| self.text_query(q));
-        let query = self.combined(r, text.as_deref());
+        let query = self.combined(r, text.as_ref().map(|t| &*t.matching));
         Ok(query.count(&searcher)? as u64)
     }
 
     /// The text query with the filters; a lone filter or text query stands unwrapped, so that
-    /// `count` of a single term (a list of one theme, say) reads the posting list's length
-    /// instead of walking it.
+    /// `count` of a single term (one word, or a list of one theme) reads the posting list's
+    /// length instead of walking it, and a lone word's ranking keeps its WAND pruning.
     fn combined(&self, r: &SearchRequest, text: Option<&dyn Query>) -> Box<dyn Query> {
         let mut clauses = self.filters(r);
         match (clauses.len(), text) {
@@ -207,15 +231,20 @@ impl SearchIndex {
     }
 
     /// Runs a search against the index as of its last commit.
+    ///
+    /// The page and the total take separate passes, each the cheap kind: the page is a top-k
+    /// that can skip blocks which cannot reach it, and the total (with the facets, when asked
+    /// for) a pass without scoring, or a posting list's length for a lone term.
     pub fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResult> {
         let searcher = self.reader.searcher();
         let text = r.q.as_deref().map(|q| self.text_query(q));
-        let query = self.combined(r, text.as_deref());
+        let matching = self.combined(r, text.as_ref().map(|t| &*t.matching));
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
-        let (addresses, total): (Vec<DocAddress>, usize) = match r.sort {
+        let addresses: Vec<DocAddress> = match r.sort {
             SearchSort::Relevance => {
-                let (docs, n) = searcher.search(&*query, &(top, Count))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), n)
+                let ranking = self.combined(r, text.as_ref().map(|t| &*t.ranking));
+                let docs = searcher.search(&*ranking, &top.order_by_score())?;
+                docs.into_iter().map(|(_, a)| a).collect()
             }
             SearchSort::Newest | SearchSort::Oldest => {
                 let order = if r.sort == SearchSort::Newest {
@@ -224,19 +253,31 @@ impl SearchIndex {
                     Order::Asc
                 };
                 let collector = top.order_by_fast_field::<i64>("sort_key", order);
-                let (docs, n) = searcher.search(&*query, &(collector, Count))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), n)
+                let docs = searcher.search(&*matching, &collector)?;
+                docs.into_iter().map(|(_, a)| a).collect()
             }
         };
-        let hits = self.hits(&searcher, &addresses, r.q.as_deref())?;
-        let facets = if r.facets.is_empty() {
-            BTreeMap::new()
+        let wanted: Vec<Facet> = r.facets.iter().filter_map(|f| Facet::parse(f)).collect();
+        let (total, facets) = if wanted.is_empty() {
+            (matching.count(&searcher)? as u64, BTreeMap::new())
         } else {
-            self.facets(&searcher, &*query, &r.facets)?
+            let collector = FacetCollector {
+                tables: self.facet_tables.clone(),
+                facets: wanted,
+            };
+            let counts = searcher.search(&*matching, &collector)?;
+            let total = counts.total;
+            let facets = counts
+                .into_sorted()
+                .into_iter()
+                .map(|(facet, values)| (facet.name().to_string(), values))
+                .collect();
+            (total, facets)
         };
+        let hits = self.hits(&searcher, &addresses, r.q.as_deref())?;
         Ok(SearchResult {
             hits,
-            total: total as u64,
+            total,
             facets,
         })
     }
@@ -291,56 +332,6 @@ impl SearchIndex {
             });
         }
         Ok(hits)
-    }
-
-    fn facets(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        names: &[String],
-    ) -> anyhow::Result<BTreeMap<String, Vec<(String, u64)>>> {
-        let mut req = serde_json::Map::new();
-        for name in names {
-            let (field, size) = match name.as_str() {
-                "country" => ("country", 300),
-                "theme" => ("theme", 10),
-                "source" => ("source_id", 100),
-                "year" => ("year", 200),
-                other => anyhow::bail!("unknown facet {other}"),
-            };
-            req.insert(
-                name.clone(),
-                serde_json::json!({ "terms": { "field": field, "size": size } }),
-            );
-        }
-        let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(req))?;
-        let collector = AggregationCollector::from_aggs(aggs, AggregationLimitsGuard::default());
-        let result = searcher.search(query, &collector)?;
-        let json = serde_json::to_value(result)?;
-        let mut out = BTreeMap::new();
-        for name in names {
-            let buckets = json[name]["buckets"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            let mut values: Vec<(String, u64)> = buckets
-                .iter()
-                .filter_map(|b| {
-                    let key = match &b["key"] {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Number(n) => n
-                            .as_f64()
-                            .map(|f| format!("{}", f as i64))
-                            .unwrap_or_else(|| n.to_string()),
-                        _ => return None,
-                    };
-                    Some((key, b["doc_count"].as_u64()?))
-                })
-                .collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            out.insert(name.clone(), values);
-        }
-        Ok(out)
     }
 }
 
