@@ -32,14 +32,16 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
         doc.add_text(f.country, &c.code);
     }
     doc.add_text(f.theme, &s.theme);
-    // The catch-all field: one value per part, so phrases never run across two parts.
-    doc.add_text(f.all, &s.title);
-    doc.add_text(f.all, &body);
-    if let Some(byline) = &s.byline {
-        doc.add_text(f.all, byline);
+    // The catch-all field: one value per part, so phrases never run across two parts. The
+    // pairs field holds the same parts' common-word pairs.
+    let mut phrased = vec![s.title.as_str(), body.as_str()];
+    phrased.extend(s.byline.as_deref());
+    phrased.extend(s.links.iter().map(|l| l.source.name.as_str()));
+    for text in phrased {
+        doc.add_text(f.all, text);
+        doc.add_text(f.pairs, text);
     }
     for l in &s.links {
-        doc.add_text(f.all, &l.source.name);
         doc.add_text(f.all, &l.source.domain);
     }
     for c in &s.countries {

@@ -6,6 +6,7 @@
 
 mod document;
 mod facets;
+mod pairs;
 mod query;
 mod sync;
 mod tokenizer;
@@ -26,8 +27,9 @@ pub use query::{SearchHit, SearchRequest, SearchResult, SearchSort};
 pub use sync::SyncState;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 const TOKENIZER: &str = "story_text";
+const PAIR_TOKENIZER: &str = "story_pairs";
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
 /// The fields of a story document.
@@ -37,6 +39,8 @@ pub struct Fields {
     /// Everything searchable in one field, so each word is one posting list rather than a
     /// union over five fields (measured: the union was most of a broad query's cost).
     pub all: Field,
+    /// Adjacent word pairs with a common word, for fast phrases (see `pairs.rs`).
+    pub pairs: Field,
     pub title: Field,
     pub body: Field,
     pub theme: Field,
@@ -56,10 +60,16 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let stored_text = text.clone().set_stored();
+    let pair_text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(PAIR_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let num = NumericOptions::default().set_indexed().set_fast();
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
         all: b.add_text_field("all", text),
+        pairs: b.add_text_field("pairs", pair_text),
         title: b.add_text_field("title", stored_text.clone()),
         body: b.add_text_field("body", stored_text),
         theme: b.add_text_field("theme", STRING | FAST),
@@ -121,6 +131,10 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(TOKENIZER, analyzer());
+        index.tokenizers().register(
+            PAIR_TOKENIZER,
+            TextAnalyzer::from(pairs::PairTokenizer::new(analyzer())),
+        );
         let writer = index.writer(WRITER_HEAP)?;
         let facet_tables = Arc::new(FacetTables::default());
         let warmer: Arc<dyn tantivy::Warmer> = facet_tables.clone();

@@ -11,6 +11,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::facets::{Facet, FacetCollector};
+use super::pairs;
 use super::SearchIndex;
 
 const SNIPPET_CHARS: usize = 240;
@@ -121,7 +122,10 @@ impl SearchIndex {
                 matching,
             };
         }
-        let (matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
+        let (mut matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
+        if !q.contains("\"~") {
+            matching = pairs::rewrite(matching, f.all, f.pairs);
+        }
         let (in_title, _) = self.parser(f.title, true).parse_query_lenient(q);
         let title = Box::new(BoostQuery::new(in_title, TITLE_BOOST));
         let one_term = matching.is::<TermQuery>();

@@ -56,6 +56,48 @@ both_databases! {
         }
     }
 
+    async fn phrases_with_common_words_match_exactly(app) {
+        // Phrases whose word pairs hold a common word are read from the pairs field: they must
+        // match exactly what the word-by-word check would, no more and no less.
+        let stories = [
+            ("Courts and the rule of law", "Judges defended the rule of law in the capital."),
+            ("Rule of the law", "A rule of the new law was published."),
+            ("Law of rule", "The law of rule and order was debated."),
+            ("Rights of women", "The rights of women were upheld by the court."),
+            ("Women and rights", "Women in the region spoke of their rights."),
+            ("Rule rewritten", "Reporters covered the rule of law reform in detail."),
+        ];
+        for (title, body) in stories {
+            insert_story(&app.pool, title, body, "justice", &["KE"], Some("2020"));
+        }
+        app.reindex_now();
+        let titles = |page: &StoryPage| -> Vec<String> {
+            let mut t: Vec<String> = page.items.iter().map(|s| s.title.clone()).collect();
+            t.sort();
+            t
+        };
+        for (q, expected) in [
+            ("%22rule+of+law%22", vec!["Courts and the rule of law", "Rule rewritten"]),
+            ("%22rule+of%22", vec!["Courts and the rule of law", "Rule of the law", "Rule rewritten"]),
+            ("%22of+the+law%22", vec!["Rule of the law"]),
+            ("%22rights+of+women%22", vec!["Rights of women"]),
+            ("%22women+rights%22", vec![]),
+            ("%22rule+of+law+reform%22", vec!["Rule rewritten"]),
+            ("%22law+reform%22", vec!["Rule rewritten"]),
+            ("%22the+rule+of+law%22+judges", vec!["Courts and the rule of law"]),
+            ("%22rule+of+law%22+-reform", vec!["Courts and the rule of law"]),
+        ] {
+            // The seed stories (not in Kenya) say "the rule of law" too.
+            let page = search(&app, &format!("q={q}&country=KE&limit=100")).await;
+            let expected: Vec<String> = expected.into_iter().map(String::from).collect();
+            assert_eq!(titles(&page), expected, "{q}");
+            assert_eq!(page.total, expected.len() as i64, "{q}");
+            for s in &page.items {
+                assert!(s.highlight.as_deref().is_some_and(|h| h.contains("<mark>")), "{q}: {:?}", s.highlight);
+            }
+        }
+    }
+
     async fn finds_text_in_every_script(app) {
         let cases = [
             ("حقوق الإنسان في المنطقة", "الإنسان"),
@@ -134,6 +176,47 @@ both_databases! {
         let kh = page.facets["country"].iter().find(|f| f.value == "KH").expect("KH");
         assert_eq!((kh.label.as_str(), kh.count), ("Cambodia", 9));
         assert_eq!(page.facets["theme"].iter().find(|f| f.value == "justice").map(|f| f.label.as_str()), Some("Justice"));
+    }
+
+    async fn facets_follow_edits_across_segments(app) {
+        use diesel::prelude::*;
+        use peoples_stories_api::db::{changes, schema::stories as t};
+        // Two commits, so two segments; then edits that delete documents in both.
+        let mut edited = Vec::new();
+        for batch in 0..2 {
+            for i in 0..5 {
+                let id = insert_story(&app.pool, &format!("Quarry workers {batch}-{i}"), "Quarry workers went unpaid.", "justice", &["KE"], Some("2019"));
+                if i < 2 {
+                    edited.push(id);
+                }
+            }
+            app.reindex_now();
+        }
+        let facets = |page: &StoryPage, name: &str| -> Vec<(String, i64)> {
+            page.facets[name].iter().map(|f| (f.value.clone(), f.count)).collect()
+        };
+        let before = search(&app, "q=quarry&facets=theme,country,year").await;
+        assert_eq!(before.total, 10);
+        assert_eq!(facets(&before, "theme"), [("justice".to_string(), 10)]);
+        let mut conn = app.pool.get().expect("conn");
+        // Theme 2 is freedom; one of the four is unpublished instead.
+        for (n, id) in edited.iter().enumerate() {
+            if n == 0 {
+                diesel::update(t::table.find(id)).set(t::status.eq("draft")).execute(&mut conn).expect("status");
+            } else {
+                diesel::update(t::table.find(id)).set(t::theme_id.eq(2)).execute(&mut conn).expect("theme");
+            }
+            changes::record(&mut conn, *id).expect("change");
+        }
+        drop(conn);
+        app.reindex_now();
+        let after = search(&app, "q=quarry&facets=theme,country,year").await;
+        assert_eq!(after.total, 9);
+        assert_eq!(facets(&after, "theme"), [("justice".to_string(), 6), ("freedom".to_string(), 3)]);
+        assert_eq!(facets(&after, "country"), [("KE".to_string(), 9)]);
+        assert_eq!(facets(&after, "year"), [("2019".to_string(), 9)]);
+        let freedom = search(&app, "q=quarry&theme=freedom&limit=1").await;
+        assert_eq!(freedom.total, 3);
     }
 
     async fn pages_never_repeat_or_skip(app) {
