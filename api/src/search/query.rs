@@ -293,18 +293,17 @@ impl SearchIndex {
         text: Option<&str>,
     ) -> anyhow::Result<Vec<SearchHit>> {
         let f = &self.fields;
-        let generators = match text {
+        // The body's passage is what readers see; the title's only when the body has no match.
+        let body = match text {
             Some(q) => {
-                let body_terms = self.highlight_query(f.body, q);
-                let mut body = SnippetGenerator::create(searcher, &*body_terms, f.body)?;
-                body.set_max_num_chars(SNIPPET_CHARS);
-                let title_terms = self.highlight_query(f.title, q);
-                let mut title = SnippetGenerator::create(searcher, &*title_terms, f.title)?;
-                title.set_max_num_chars(SNIPPET_CHARS);
-                Some((body, title))
+                let terms = self.highlight_query(f.body, q);
+                let mut g = SnippetGenerator::create(searcher, &*terms, f.body)?;
+                g.set_max_num_chars(SNIPPET_CHARS);
+                Some(g)
             }
             None => None,
         };
+        let mut title: Option<SnippetGenerator> = None;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(*address)?;
@@ -312,24 +311,34 @@ impl SearchIndex {
                 .get_first(f.id)
                 .and_then(|v| v.as_u64())
                 .ok_or_else(|| anyhow::anyhow!("indexed story without an id"))?;
-            let highlight = generators.as_ref().map(|(body, title)| {
-                let mut snippet = body.snippet_from_doc(&doc);
-                if snippet.highlighted().is_empty() {
-                    let t = title.snippet_from_doc(&doc);
-                    if !t.highlighted().is_empty() {
-                        snippet = t;
+            let highlight = match (&body, text) {
+                (Some(body), Some(q)) => {
+                    let mut snippet = body.snippet_from_doc(&doc);
+                    if snippet.highlighted().is_empty() {
+                        if title.is_none() {
+                            let terms = self.highlight_query(f.title, q);
+                            let mut g = SnippetGenerator::create(searcher, &*terms, f.title)?;
+                            g.set_max_num_chars(SNIPPET_CHARS);
+                            title = Some(g);
+                        }
+                        if let Some(t) = title.as_ref().map(|g| g.snippet_from_doc(&doc)) {
+                            if !t.highlighted().is_empty() {
+                                snippet = t;
+                            }
+                        }
                     }
+                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    Some(if snippet.is_empty() {
+                        // Nothing to mark (a query of exclusions): the start of the body, escaped.
+                        let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
+                        let start: String = text.chars().take(SNIPPET_CHARS).collect();
+                        html_escape(&start)
+                    } else {
+                        snippet.to_html()
+                    })
                 }
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                if snippet.is_empty() {
-                    // Nothing to mark (a query of exclusions): the start of the body, escaped.
-                    let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
-                    let start: String = text.chars().take(SNIPPET_CHARS).collect();
-                    html_escape(&start)
-                } else {
-                    snippet.to_html()
-                }
-            });
+                _ => None,
+            };
             hits.push(SearchHit {
                 id: id as i64,
                 highlight,
