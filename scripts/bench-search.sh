@@ -145,4 +145,5 @@ measure "phrase" "$s?q=$PHRASE"
 measure "broad + country + theme" "$s?q=$BROAD&country=KH&theme=justice"
 measure "broad + facets" "$s?q=$BROAD&facets=country,theme,year"
 measure "broad, offset 10000" "$s?q=$BROAD&offset=10000"
+measure "list, theme + country (no q: the database)" "$s?theme=justice&country=KH"
 echo "==> load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

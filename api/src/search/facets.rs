@@ -64,31 +64,56 @@ impl Facet {
     }
 }
 
-/// One facet of one segment: document `d`'s values are
-/// `values[offsets[d]..offsets[d + 1]]`, each an index into `labels`.
+/// One facet of one segment: each document's values as indexes into `labels`.
 struct Table {
     labels: Vec<String>,
-    offsets: Vec<u32>,
-    values: Vec<u32>,
+    values: Values,
+}
+
+/// No value, in a single-valued table.
+const NONE: u32 = u32::MAX;
+
+enum Values {
+    /// At most one value a document (a theme, a year): `of_doc[d]`, or `NONE`.
+    Single(Vec<u32>),
+    /// Any number (countries, sources): `values[offsets[d]..offsets[d + 1]]`.
+    Multi { offsets: Vec<u32>, values: Vec<u32> },
 }
 
 impl Table {
-    fn of_doc(&self, doc: DocId) -> &[u32] {
-        let d = doc as usize;
-        match (self.offsets.get(d), self.offsets.get(d + 1)) {
-            (Some(&start), Some(&end)) => self
-                .values
-                .get(start as usize..end as usize)
-                .unwrap_or_default(),
-            _ => &[],
+    /// Adds the values of `docs` (ascending) to `counts`, one per label.
+    fn count(&self, docs: &[DocId], counts: &mut [u64]) {
+        match &self.values {
+            Values::Single(of_doc) => {
+                for &doc in docs {
+                    if let Some(&v) = of_doc.get(doc as usize) {
+                        if let Some(c) = counts.get_mut(v as usize) {
+                            *c += 1;
+                        }
+                    }
+                }
+            }
+            Values::Multi { offsets, values } => {
+                for &doc in docs {
+                    let d = doc as usize;
+                    let (Some(&start), Some(&end)) = (offsets.get(d), offsets.get(d + 1)) else {
+                        continue;
+                    };
+                    for &v in values.get(start as usize..end as usize).unwrap_or_default() {
+                        if let Some(c) = counts.get_mut(v as usize) {
+                            *c += 1;
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// A text facet: the labels are the segment's dictionary, the values its ordinals.
-    fn of_text(reader: &SegmentReader, field: &str) -> tantivy::Result<Table> {
+    fn of_text(reader: &SegmentReader, field: &str, multi: bool) -> tantivy::Result<Table> {
         let max_doc = reader.max_doc();
         let Some(column) = reader.fast_fields().str(field)? else {
-            return Ok(Table::empty(max_doc));
+            return Ok(Table::empty(max_doc, multi));
         };
         let mut labels = Vec::with_capacity(column.num_terms());
         for ord in 0..column.num_terms() as u64 {
@@ -96,16 +121,17 @@ impl Table {
             column.ord_to_str(ord, &mut label)?;
             labels.push(label);
         }
-        Ok(Table::from_docs(max_doc, labels, |doc, out| {
-            out.extend(column.ords().values_for_doc(doc).map(|o| o as u32));
-        }))
+        let values = Values::of_docs(max_doc, multi, |doc| {
+            column.ords().values_for_doc(doc).map(|o| o as u32)
+        });
+        Ok(Table { labels, values })
     }
 
     /// A numeric facet: the labels are the segment's distinct values in order.
-    fn of_number(reader: &SegmentReader, field: &str) -> tantivy::Result<Table> {
+    fn of_number(reader: &SegmentReader, field: &str, multi: bool) -> tantivy::Result<Table> {
         let max_doc = reader.max_doc();
         let Some(column) = reader.fast_fields().column_opt::<u64>(field)? else {
-            return Ok(Table::empty(max_doc));
+            return Ok(Table::empty(max_doc, multi));
         };
         let mut distinct: Vec<u64> = (0..max_doc)
             .flat_map(|doc| column.values_for_doc(doc))
@@ -113,41 +139,45 @@ impl Table {
         distinct.sort_unstable();
         distinct.dedup();
         let labels = distinct.iter().map(u64::to_string).collect();
-        Ok(Table::from_docs(max_doc, labels, |doc, out| {
-            out.extend(
-                column
-                    .values_for_doc(doc)
-                    .filter_map(|v| distinct.binary_search(&v).ok())
-                    .map(|i| i as u32),
-            );
-        }))
+        let values = Values::of_docs(max_doc, multi, |doc| {
+            column
+                .values_for_doc(doc)
+                .filter_map(|v| distinct.binary_search(&v).ok())
+                .map(|i| i as u32)
+        });
+        Ok(Table { labels, values })
     }
 
-    fn from_docs(
-        max_doc: DocId,
-        labels: Vec<String>,
-        mut values_of: impl FnMut(DocId, &mut Vec<u32>),
-    ) -> Table {
-        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
-        let mut values = Vec::with_capacity(max_doc as usize);
-        offsets.push(0);
-        for doc in 0..max_doc {
-            values_of(doc, &mut values);
-            offsets.push(values.len() as u32);
-        }
-        Table {
-            labels,
-            offsets,
-            values,
-        }
-    }
-
-    fn empty(max_doc: DocId) -> Table {
+    fn empty(max_doc: DocId, multi: bool) -> Table {
         Table {
             labels: Vec::new(),
-            offsets: vec![0; max_doc as usize + 1],
-            values: Vec::new(),
+            values: Values::of_docs(max_doc, multi, |_| std::iter::empty()),
         }
+    }
+}
+
+impl Values {
+    fn of_docs<I: Iterator<Item = u32>>(
+        max_doc: DocId,
+        multi: bool,
+        mut values_of: impl FnMut(DocId) -> I,
+    ) -> Values {
+        let n = max_doc as usize;
+        if !multi {
+            return Values::Single(
+                (0..max_doc)
+                    .map(|d| values_of(d).next().unwrap_or(NONE))
+                    .collect(),
+            );
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut values = Vec::with_capacity(n);
+        offsets.push(0);
+        for doc in 0..max_doc {
+            values.extend(values_of(doc));
+            offsets.push(values.len() as u32);
+        }
+        Values::Multi { offsets, values }
     }
 }
 
@@ -157,10 +187,10 @@ struct SegmentTables([Table; 4]);
 impl SegmentTables {
     fn build(reader: &SegmentReader) -> tantivy::Result<SegmentTables> {
         Ok(SegmentTables([
-            Table::of_text(reader, Facet::Country.field())?,
-            Table::of_text(reader, Facet::Theme.field())?,
-            Table::of_number(reader, Facet::Source.field())?,
-            Table::of_number(reader, Facet::Year.field())?,
+            Table::of_text(reader, Facet::Country.field(), true)?,
+            Table::of_text(reader, Facet::Theme.field(), false)?,
+            Table::of_number(reader, Facet::Source.field(), true)?,
+            Table::of_number(reader, Facet::Year.field(), false)?,
         ]))
     }
 }
@@ -288,13 +318,15 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.total += 1;
+        self.collect_block(&[doc]);
+    }
+
+    /// Tantivy hands over matches a block at a time when nothing is scored: one facet at a
+    /// time over the block keeps each table's reads in order.
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.total += docs.len() as u64;
         for (facet, counts) in &mut self.counts {
-            for &v in self.tables.0[facet.index()].of_doc(doc) {
-                if let Some(c) = counts.get_mut(v as usize) {
-                    *c += 1;
-                }
-            }
+            self.tables.0[facet.index()].count(docs, counts);
         }
     }
 

@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
-use super::facets::{Facet, FacetCollector};
+use super::facets::{Facet, FacetCollector, FacetCounts};
 use super::pairs;
 use super::SearchIndex;
 
@@ -18,10 +18,16 @@ const SNIPPET_CHARS: usize = 240;
 /// How much a match in the title weighs against the same match in the rest of the story.
 const TITLE_BOOST: f32 = 2.0;
 
+/// How deep (`offset + limit`) a relevance page may reach and still be found by block-max
+/// WAND over a heap; deeper pages score every match once into a buffered top-k.
+const PRUNED_DEPTH: usize = 1000;
+
 /// A keyword query read two ways: which stories match, and how to rank them.
 struct TextQuery {
     matching: Box<dyn Query>,
     ranking: Box<dyn Query>,
+    /// Whether the ranking is a union of term queries, which tantivy can prune.
+    prunable: bool,
 }
 
 /// The order of search results.
@@ -120,6 +126,7 @@ impl SearchIndex {
             return TextQuery {
                 ranking: matching.box_clone(),
                 matching,
+                prunable: false,
             };
         }
         let (mut matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
@@ -139,6 +146,7 @@ impl SearchIndex {
         TextQuery {
             matching,
             ranking: Box::new(ranking),
+            prunable: one_term,
         }
     }
 
@@ -244,11 +252,25 @@ impl SearchIndex {
         let text = r.q.as_deref().map(|q| self.text_query(q));
         let matching = self.combined(r, text.as_ref().map(|t| &*t.matching));
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
-        let addresses: Vec<DocAddress> = match r.sort {
+        let wanted: Vec<Facet> = r.facets.iter().filter_map(|f| Facet::parse(f)).collect();
+        let deep = r.offset + r.limit > PRUNED_DEPTH;
+        let (addresses, counts) = match r.sort {
             SearchSort::Relevance => {
                 let ranking = self.combined(r, text.as_ref().map(|t| &*t.ranking));
-                let docs = searcher.search(&*ranking, &top.order_by_score())?;
-                docs.into_iter().map(|(_, a)| a).collect()
+                let prunable = text.as_ref().is_some_and(|t| t.prunable);
+                if prunable && !deep && self.filters(r).is_empty() {
+                    // The page skips what cannot reach it; the counts take a pass of their own.
+                    let docs = searcher.search(&*ranking, &top.order_by_score())?;
+                    let counts = self.counts(&searcher, &*matching, wanted)?;
+                    (addresses(docs), counts)
+                } else if deep {
+                    // Far down the ranking a heap of `offset + limit` costs more than it
+                    // saves; the buffered top-k scores everything once, in the same order.
+                    let by_score = top.tweak_score(|_: &SegmentReader| |_: DocId, s: Score| s);
+                    self.page_and_counts(&searcher, &*ranking, by_score, wanted)?
+                } else {
+                    self.page_and_counts(&searcher, &*ranking, top.order_by_score(), wanted)?
+                }
             }
             SearchSort::Newest | SearchSort::Oldest => {
                 let order = if r.sort == SearchSort::Newest {
@@ -256,34 +278,67 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let collector = top.order_by_fast_field::<i64>("sort_key", order);
-                let docs = searcher.search(&*matching, &collector)?;
-                docs.into_iter().map(|(_, a)| a).collect()
+                let by_date = top.order_by_fast_field::<i64>("sort_key", order);
+                self.page_and_counts(&searcher, &*matching, by_date, wanted)?
             }
         };
-        let wanted: Vec<Facet> = r.facets.iter().filter_map(|f| Facet::parse(f)).collect();
-        let (total, facets) = if wanted.is_empty() {
-            (matching.count(&searcher)? as u64, BTreeMap::new())
-        } else {
-            let collector = FacetCollector {
-                tables: self.facet_tables.clone(),
-                facets: wanted,
-            };
-            let counts = searcher.search(&*matching, &collector)?;
-            let total = counts.total;
-            let facets = counts
-                .into_sorted()
-                .into_iter()
-                .map(|(facet, values)| (facet.name().to_string(), values))
-                .collect();
-            (total, facets)
-        };
+        let total = counts.total;
+        let facets = counts
+            .into_sorted()
+            .into_iter()
+            .map(|(facet, values)| (facet.name().to_string(), values))
+            .collect();
         let hits = self.hits(&searcher, &addresses, r.q.as_deref())?;
         Ok(SearchResult {
             hits,
             total,
             facets,
         })
+    }
+
+    /// One pass that finds the page, counts the matches and, when asked, the facets.
+    fn page_and_counts<K>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        page: impl Collector<Fruit = Vec<(K, DocAddress)>>,
+        facets: Vec<Facet>,
+    ) -> anyhow::Result<(Vec<DocAddress>, FacetCounts)> {
+        if facets.is_empty() {
+            let (docs, total) = searcher.search(query, &(page, Count))?;
+            let counts = FacetCounts {
+                total: total as u64,
+                ..FacetCounts::default()
+            };
+            return Ok((addresses(docs), counts));
+        }
+        let collector = FacetCollector {
+            tables: self.facet_tables.clone(),
+            facets,
+        };
+        let (docs, counts) = searcher.search(query, &(page, collector))?;
+        Ok((addresses(docs), counts))
+    }
+
+    /// The matches' total and facets, without scoring; a lone term's total is its posting
+    /// list's length.
+    fn counts(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        facets: Vec<Facet>,
+    ) -> anyhow::Result<FacetCounts> {
+        if facets.is_empty() {
+            return Ok(FacetCounts {
+                total: query.count(searcher)? as u64,
+                ..FacetCounts::default()
+            });
+        }
+        let collector = FacetCollector {
+            tables: self.facet_tables.clone(),
+            facets,
+        };
+        Ok(searcher.search(query, &collector)?)
     }
 
     fn hits(
@@ -346,6 +401,10 @@ impl SearchIndex {
         }
         Ok(hits)
     }
+}
+
+fn addresses<K>(docs: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    docs.into_iter().map(|(_, a)| a).collect()
 }
 
 fn html_escape(s: &str) -> String {
