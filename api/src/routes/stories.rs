@@ -224,20 +224,18 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
             return Ok((items, total, BTreeMap::new()));
         }
         let found = search.search(&request)?;
-        let ids: Vec<i64> = found.hits.iter().map(|h| h.id).collect();
-        let mut whole: HashMap<i64, Story> = stories::load_whole(&mut conn, &ids)?
+        let mut whole: HashMap<i64, Story> = stories::load_whole(&mut conn, &found.ids)?
             .into_iter()
             .map(|s| (s.id, s))
             .collect();
         // A story deleted since the index last caught up is left out rather than failing.
         let items: Vec<Story> = found
-            .hits
-            .into_iter()
-            .filter_map(|h| {
-                whole.remove(&h.id).map(|mut s| {
-                    s.highlight = h.highlight;
-                    s
-                })
+            .ids
+            .iter()
+            .filter_map(|id| whole.remove(id))
+            .map(|mut s| {
+                s.highlight = found.highlighter.as_ref().map(|h| h.highlight(&s));
+                s
             })
             .collect();
         let facets = label_facets(&mut conn, &themes, found.facets)?;

@@ -6,10 +6,9 @@ use tantivy::TantivyDocument;
 use super::Fields;
 use crate::countries::Catalog;
 
-pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_u64(f.id, s.id as u64);
-    doc.add_text(f.title, &s.title);
+/// A story's text below its title, as indexed and as highlighted: the summary, the body and
+/// the updates.
+pub fn searchable_body(s: &Story) -> String {
     let mut body = String::new();
     if let Some(summary) = &s.summary {
         body.push_str(summary);
@@ -20,6 +19,14 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
         body.push_str("\n\n");
         body.push_str(&u.body);
     }
+    body
+}
+
+pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.id, s.id as u64);
+    doc.add_text(f.title, &s.title);
+    let body = searchable_body(s);
     doc.add_text(f.body, &body);
     let mut seen_sources = Vec::new();
     for l in &s.links {

@@ -23,7 +23,7 @@ use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, Stemmer, Text
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 use facets::FacetTables;
-pub use query::{SearchHit, SearchRequest, SearchResult, SearchSort};
+pub use query::{Highlighter, SearchRequest, SearchResult, SearchSort};
 pub use sync::SyncState;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.

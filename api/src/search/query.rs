@@ -6,13 +6,15 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, Term};
 
+use super::document::searchable_body;
 use super::facets::{Facet, FacetCollector, FacetCounts};
 use super::pairs;
 use super::SearchIndex;
+use peoples_stories_shared::Story;
 
 const SNIPPET_CHARS: usize = 240;
 /// How much a match in the title weighs against the same match in the rest of the story.
@@ -54,20 +56,44 @@ pub struct SearchRequest {
     pub facets: Vec<String>,
 }
 
-/// One matching story.
-#[derive(Debug, Clone)]
-pub struct SearchHit {
-    pub id: i64,
-    /// The best passage, HTML-escaped, with matches in `<mark>`; only with keywords.
-    pub highlight: Option<String>,
-}
-
-#[derive(Debug, Clone)]
 pub struct SearchResult {
-    pub hits: Vec<SearchHit>,
+    /// The page's story ids, in order.
+    pub ids: Vec<i64>,
     pub total: u64,
     /// Facet name → (value, count), most frequent first.
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
+    /// With keywords: finds each story's best passage.
+    pub highlighter: Option<Highlighter>,
+}
+
+/// Marks a search's words in a story's text. It works on the text the database returns for
+/// the page (which the response needs anyway), so the index stores nothing to be read back.
+pub struct Highlighter {
+    body: SnippetGenerator,
+    title: SnippetGenerator,
+}
+
+impl Highlighter {
+    /// The best passage of the story's searchable text (or of its title, when only the title
+    /// matches), HTML-escaped, with the matches in `<mark>`.
+    pub fn highlight(&self, story: &Story) -> String {
+        let body = searchable_body(story);
+        let mut snippet = self.body.snippet(&body);
+        if snippet.highlighted().is_empty() {
+            let title = self.title.snippet(&story.title);
+            if !title.highlighted().is_empty() {
+                snippet = title;
+            }
+        }
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        if snippet.is_empty() {
+            // Nothing to mark (a query of exclusions): the start of the text, escaped.
+            let start: String = body.chars().take(SNIPPET_CHARS).collect();
+            html_escape(&start)
+        } else {
+            snippet.to_html()
+        }
+    }
 }
 
 /// Splits a query into words, keeping quoted phrases whole.
@@ -288,11 +314,15 @@ impl SearchIndex {
             .into_iter()
             .map(|(facet, values)| (facet.name().to_string(), values))
             .collect();
-        let hits = self.hits(&searcher, &addresses, r.q.as_deref())?;
+        let highlighter = match r.q.as_deref() {
+            Some(q) => Some(self.highlighter(&searcher, q)?),
+            None => None,
+        };
         Ok(SearchResult {
-            hits,
+            ids: self.ids(&searcher, &addresses)?,
             total,
             facets,
+            highlighter,
         })
     }
 
@@ -341,65 +371,40 @@ impl SearchIndex {
         Ok(searcher.search(query, &collector)?)
     }
 
-    fn hits(
-        &self,
-        searcher: &Searcher,
-        addresses: &[DocAddress],
-        text: Option<&str>,
-    ) -> anyhow::Result<Vec<SearchHit>> {
+    fn highlighter(&self, searcher: &Searcher, q: &str) -> anyhow::Result<Highlighter> {
         let f = &self.fields;
-        // The body's passage is what readers see; the title's only when the body has no match.
-        let body = match text {
-            Some(q) => {
-                let terms = self.highlight_query(f.body, q);
-                let mut g = SnippetGenerator::create(searcher, &*terms, f.body)?;
-                g.set_max_num_chars(SNIPPET_CHARS);
-                Some(g)
-            }
-            None => None,
+        let generator = |field: Field| -> anyhow::Result<SnippetGenerator> {
+            let terms = self.highlight_query(field, q);
+            let mut g = SnippetGenerator::create(searcher, &*terms, field)?;
+            g.set_max_num_chars(SNIPPET_CHARS);
+            Ok(g)
         };
-        let mut title: Option<SnippetGenerator> = None;
-        let mut hits = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let doc: TantivyDocument = searcher.doc(*address)?;
-            let id = doc
-                .get_first(f.id)
-                .and_then(|v| v.as_u64())
-                .ok_or_else(|| anyhow::anyhow!("indexed story without an id"))?;
-            let highlight = match (&body, text) {
-                (Some(body), Some(q)) => {
-                    let mut snippet = body.snippet_from_doc(&doc);
-                    if snippet.highlighted().is_empty() {
-                        if title.is_none() {
-                            let terms = self.highlight_query(f.title, q);
-                            let mut g = SnippetGenerator::create(searcher, &*terms, f.title)?;
-                            g.set_max_num_chars(SNIPPET_CHARS);
-                            title = Some(g);
-                        }
-                        if let Some(t) = title.as_ref().map(|g| g.snippet_from_doc(&doc)) {
-                            if !t.highlighted().is_empty() {
-                                snippet = t;
-                            }
-                        }
-                    }
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    Some(if snippet.is_empty() {
-                        // Nothing to mark (a query of exclusions): the start of the body, escaped.
-                        let text = doc.get_first(f.body).and_then(|v| v.as_str()).unwrap_or("");
-                        let start: String = text.chars().take(SNIPPET_CHARS).collect();
-                        html_escape(&start)
-                    } else {
-                        snippet.to_html()
-                    })
-                }
-                _ => None,
+        Ok(Highlighter {
+            body: generator(f.body)?,
+            title: generator(f.title)?,
+        })
+    }
+
+    /// The stories' ids, from the `id` column (no stored document is read).
+    fn ids(&self, searcher: &Searcher, addresses: &[DocAddress]) -> anyhow::Result<Vec<i64>> {
+        let mut columns = BTreeMap::new();
+        let mut ids = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let column = match columns.entry(a.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(a.segment_ord)
+                        .fast_fields()
+                        .u64("id")?,
+                ),
             };
-            hits.push(SearchHit {
-                id: id as i64,
-                highlight,
-            });
+            let id = column
+                .first(a.doc_id)
+                .ok_or_else(|| anyhow::anyhow!("indexed story without an id"))?;
+            ids.push(id as i64);
         }
-        Ok(hits)
+        Ok(ids)
     }
 }
 
