@@ -344,9 +344,13 @@ async fn sign_the_guestbook() {
     browser.wait_for_text("Thank you for signing").await;
     let text = browser.text().await;
     if text.contains("your message is now in the guestbook") {
-        // Shown at once (201): it is in the list.
+        // Shown at once (201): it is in the list, with its country's name (not "KH").
         browser
-            .wait_for_texts(&["Maria", "Thank you for keeping these stories."])
+            .wait_for_texts(&[
+                "Maria",
+                "(Cambodia)",
+                "Thank you for keeping these stories.",
+            ])
             .await;
     } else if !text.contains("held for a moderator") {
         browser
