@@ -146,7 +146,9 @@ optimise() {
         warn "no usable wasm-opt (npm's binaryen or Debian's binaryen): shipping the unoptimised wasm"
         return
     fi
-    key="$(cat <(sha256sum "$bg") <(printf '%s' "${WASM_OPT[*]} ${WASM_OPT_FEATURES[*]}") | sha256sum | cut -c1-32)"
+    # From the wasm's bytes only (stdin): sha256sum of a path prints the path too, and the
+    # staging folder's name is new every run, so the cache never hit.
+    key="$(cat <(sha256sum <"$bg") <(printf '%s' "${WASM_OPT[*]} ${WASM_OPT_FEATURES[*]}") | sha256sum | cut -c1-32)"
     cached="$CACHE/wasm-opt/$key.wasm"
     if [ -f "$cached" ]; then
         log "wasm-opt: unchanged input, reusing $cached"
