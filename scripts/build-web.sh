@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Leptos app in web/ for wasm32 and writes a ready-to-serve folder, web/dist/:
-# index.html, style.css, the wasm-bindgen JS module and the (wasm-opt'ed) .wasm.
+# Builds the Leptos app in web/ for wasm32 and writes a ready-to-serve folder, web/dist/, with
+# two bundles from the one crate (web/src/lib.rs): the reader's pages (index.html, boot.js,
+# peoples_stories_web.js and _bg.wasm) and the moderators' admin view (admin.html,
+# admin-boot.js, peoples_stories_admin.js and _bg.wasm), sharing style.css. Each .wasm is
+# wasm-opt'ed; every code file gets precompressed .br and .gz copies.
 #
 # Runs from anywhere; installs what it lacks (Debian packages, wasm-bindgen-cli, binaryen)
 # and skips whatever is already done, so a second run with no changes takes seconds.
@@ -19,7 +22,11 @@ CACHE="${PS_CACHE_DIR:-$HOME/.cache/peoples-stories}"
 TARGET_DIR="$CACHE/target-wasm"
 TOOLS="$CACHE/tools"
 CRATE=peoples-stories-web
-ARTIFACT=peoples_stories_web
+# The crate's binaries and the names their files get in web/dist: "<bin> <artifact> <html> <boot.js>".
+BUNDLES=(
+    "peoples-stories-web peoples_stories_web index.html boot.js"
+    "peoples-stories-admin peoples_stories_admin admin.html admin-boot.js"
+)
 PROFILE=wasm-release
 TARGET=wasm32-unknown-unknown
 BINARYEN_NPM_VERSION=132
@@ -120,56 +127,74 @@ if [ "$("$WASM_BINDGEN" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VER
     cargo install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS" --force
 fi
 
-# --- build ------------------------------------------------------------------------------------
-log "cargo build -p $CRATE --profile $PROFILE --target $TARGET"
+# --- build -----------------------------------------------------------------------------------
+log "cargo build -p $CRATE --bins --profile $PROFILE --target $TARGET"
 t0=$SECONDS
 env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
-    cargo build -p "$CRATE" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+    cargo build -p "$CRATE" --bins --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
 log "cargo build took $((SECONDS - t0)) s"
-WASM_IN="$TARGET_DIR/$TARGET/$PROFILE/$CRATE.wasm"  # a binary keeps its hyphens
-[ -f "$WASM_IN" ] || die "cargo produced no $WASM_IN"
 
 # A staging folder of this run's own: two checkouts building at once share the cache.
 STAGE="$(mktemp -d "$CACHE/web-stage.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
-"$WASM_BINDGEN" --target web --no-typescript --out-name "$ARTIFACT" --out-dir "$STAGE" "$WASM_IN"
-BG="$STAGE/${ARTIFACT}_bg.wasm"
 
-# --- wasm-opt, cached by the input's hash (npm's binaryen runs under node and is slow) --------
-if [ ${#WASM_OPT[@]} -gt 0 ]; then
-    key="$(cat <(sha256sum "$BG") <(printf '%s' "${WASM_OPT[*]} ${WASM_OPT_FEATURES[*]}") | sha256sum | cut -c1-32)"
+# --- wasm-bindgen and wasm-opt for each bundle ------------------------------------------------
+# wasm-opt's outputs are cached by the input's hash (npm's binaryen runs under node and is slow).
+optimise() {
+    local bg="$1" key cached
+    if [ ${#WASM_OPT[@]} -eq 0 ]; then
+        warn "no usable wasm-opt (npm's binaryen or Debian's binaryen): shipping the unoptimised wasm"
+        return
+    fi
+    # From the wasm's bytes only (stdin): sha256sum of a path prints the path too, and the
+    # staging folder's name is new every run, so the cache never hit.
+    key="$(cat <(sha256sum <"$bg") <(printf '%s' "${WASM_OPT[*]} ${WASM_OPT_FEATURES[*]}") | sha256sum | cut -c1-32)"
     cached="$CACHE/wasm-opt/$key.wasm"
     if [ -f "$cached" ]; then
         log "wasm-opt: unchanged input, reusing $cached"
     else
-        log "wasm-opt -Oz (${WASM_OPT[0]})"
-        t0=$SECONDS
+        log "wasm-opt -Oz $(basename "$bg") (${WASM_OPT[0]})"
+        local t0=$SECONDS
         mkdir -p "$CACHE/wasm-opt"
-        if "${WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" -Oz "$BG" -o "$cached.tmp.$$"; then
+        if "${WASM_OPT[@]}" "${WASM_OPT_FEATURES[@]}" -Oz "$bg" -o "$cached.tmp.$$"; then
             mv "$cached.tmp.$$" "$cached"
             log "wasm-opt took $((SECONDS - t0)) s"
         else
             rm -f "$cached.tmp.$$"
-            warn "wasm-opt failed: shipping the unoptimised wasm"
-            cached=""
+            warn "wasm-opt failed: shipping the unoptimised $(basename "$bg")"
+            return
         fi
     fi
-    if [ -n "$cached" ]; then cp "$cached" "$BG"; fi
-else
-    warn "no usable wasm-opt (npm's binaryen or Debian's binaryen): shipping the unoptimised wasm"
-fi
+    cp "$cached" "$bg"
+}
+for bundle in "${BUNDLES[@]}"; do
+    read -r bin artifact _ _ <<<"$bundle"
+    wasm_in="$TARGET_DIR/$TARGET/$PROFILE/$bin.wasm"  # a binary keeps its hyphens
+    [ -f "$wasm_in" ] || die "cargo produced no $wasm_in"
+    "$WASM_BINDGEN" --target web --no-typescript --out-name "$artifact" --out-dir "$STAGE" "$wasm_in"
+    optimise "$STAGE/${artifact}_bg.wasm"
+done
 
 # --- assemble dist ----------------------------------------------------------------------------
 cp "$ROOT/web/style.css" "$STAGE/style.css"
 # A short content hash in the asset URLs, so browsers never mix an old .js with a new .wasm.
-VERSION="$(cat "$STAGE/$ARTIFACT.js" "$BG" "$STAGE/style.css" | sha256sum | cut -c1-12)"
-sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/index.html" >"$STAGE/index.html"
-sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/boot.js" >"$STAGE/boot.js"
+# One version for both bundles: the server reads it from index.html.
+CODE_FILES=("$STAGE/style.css")
+for bundle in "${BUNDLES[@]}"; do
+    read -r _ artifact _ _ <<<"$bundle"
+    CODE_FILES+=("$STAGE/$artifact.js" "$STAGE/${artifact}_bg.wasm")
+done
+VERSION="$(cat "${CODE_FILES[@]}" | sha256sum | cut -c1-12)"
+for bundle in "${BUNDLES[@]}"; do
+    read -r _ _ html boot <<<"$bundle"
+    sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/$html" >"$STAGE/$html"
+    sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/$boot" >"$STAGE/$boot"
+    CODE_FILES+=("$STAGE/$boot")
+done
 
 # Precompressed copies beside each code file (brotli at its best, gzip -9), which the server
 # sends to browsers that accept them: smaller than compressing on the fly, and no CPU per
 # request. Without node, gzip alone; without either, the server compresses as it sends.
-CODE_FILES=("$STAGE/$ARTIFACT.js" "$BG" "$STAGE/style.css" "$STAGE/boot.js")
 if command -v node >/dev/null; then
     node -e '
         const zlib = require("zlib"), fs = require("fs");
@@ -194,10 +219,14 @@ rm -rf "$DIST.old"
 
 size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
 log "web/dist ready in $((SECONDS - START)) s (version $VERSION)"
-for enc in br gz; do
-    wasm=$(size "$DIST/${ARTIFACT}_bg.wasm.$enc"); js=$(size "$DIST/$ARTIFACT.js.$enc")
-    css=$(size "$DIST/style.css.$enc"); boot=$(size "$DIST/boot.js.$enc")
-    total=$((wasm + js + css + boot))
-    printf '%s sizes: wasm %d B, js %d B, css %d B, boot.js %d B; total %d B (%d KiB)\n' \
-        "$enc" "$wasm" "$js" "$css" "$boot" "$total" "$(((total + 1023) / 1024))"
+# What a browser downloads for each bundle: its wasm, JS and boot module, and the shared CSS.
+for bundle in "${BUNDLES[@]}"; do
+    read -r bin artifact _ boot <<<"$bundle"
+    for enc in br gz; do
+        wasm=$(size "$DIST/${artifact}_bg.wasm.$enc"); js=$(size "$DIST/$artifact.js.$enc")
+        css=$(size "$DIST/style.css.$enc"); bootjs=$(size "$DIST/$boot.$enc")
+        total=$((wasm + js + css + bootjs))
+        printf '%s %s sizes: wasm %d B, js %d B, css %d B, %s %d B; total %d B (%d KiB)\n' \
+            "$bin" "$enc" "$wasm" "$js" "$css" "$boot" "$bootjs" "$total" "$(((total + 1023) / 1024))"
+    done
 done

@@ -127,11 +127,13 @@ const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-/// Serves the app's files; any other path that is not a file gets `index.html`, so the
-/// app's client-side routes work on reload. Browsers revalidate every file (ETag), so a new
-/// build is never mixed with an old one; the current build's versioned URLs
-/// (`/style.css?v=<hash>`, written into index.html by scripts/build-web.sh) are immutable
-/// for a year instead. The app's code is sent precompressed (`.br`, `.gz` beside each file)
+/// Serves the app's files; any other path that is not a file gets the page of the bundle that
+/// owns it, so the app's client-side routes work on reload: `admin.html` (the moderators'
+/// view) for `/admin` and every path under it, `index.html` (the reader's pages) for the
+/// rest. Browsers revalidate every file (ETag), so a new build is never mixed with an old
+/// one; the current build's versioned URLs (`/style.css?v=<hash>`, written into index.html
+/// and admin.html by scripts/build-web.sh, one version for both) are immutable for a year
+/// instead. The app's code is sent precompressed (`.br`, `.gz` beside each file)
 /// when the browser accepts it.
 fn app_files(
     dist: &Path,
@@ -254,11 +256,16 @@ async fn asset(
 
 fn files(dist: &Path) -> Files {
     let index = dist.join("index.html");
+    let admin = dist.join("admin.html");
     Files::new("/", dist)
         .index_file("index.html")
         .prefer_utf8(true)
         .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = index.clone();
+            let index = if is_admin_route(req.path()) {
+                admin.clone()
+            } else {
+                index.clone()
+            };
             async move {
                 let (req, _) = req.into_parts();
                 let last = req.path().rsplit('/').next().unwrap_or("");
@@ -280,8 +287,15 @@ fn files(dist: &Path) -> Files {
         }))
 }
 
-/// Whether the app has a page at `path` (its router: web/src/app.rs). A story or source
-/// that does not exist still gets a 200 here; the app tells the reader.
+/// Whether `path` belongs to the moderators' bundle (web/src/admin_app.rs): `/admin` and
+/// everything under it.
+fn is_admin_route(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// Whether the app has a page at `path` (its routers: web/src/app.rs and
+/// web/src/admin_app.rs). A story or source that does not exist still gets a 200 here; the
+/// app tells the reader.
 fn is_app_route(path: &str) -> bool {
     const PAGES: [&str; 10] = [
         "justice",
@@ -297,11 +311,12 @@ fn is_app_route(path: &str) -> bool {
     ];
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match segments.as_slice() {
+        // The moderators' view has its own pages and its own not-found handling (first, or
+        // `/admin` alone would be taken for an unknown reader page).
+        ["admin", ..] => true,
         [""] => true,
         [page] => PAGES.contains(page),
         ["stories" | "sources", slug] => !slug.is_empty(),
-        // The moderators' view has its own pages and its own not-found handling.
-        ["admin", ..] => true,
         _ => false,
     }
 }

@@ -101,6 +101,13 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
+/// The catalogue's name for an alpha-2 `code` (as stories and `GET /api/v1/countries` name
+/// it), for answers that store only the code.
+pub fn name_of(code: Option<&str>) -> Option<String> {
+    code.and_then(|c| Catalog::get().by_code(c))
+        .map(|c| c.name.clone())
+}
+
 /// All countries, and an index of every folded name and alias.
 pub struct Catalog {
     countries: Vec<CatalogCountry>,

@@ -210,6 +210,10 @@ pub struct GuestbookEntry {
     pub name: String,
     /// ISO 3166-1 alpha-2 code, or null.
     pub country: Option<String>,
+    /// The country's name, as `GET /api/v1/countries` names it, or null.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(example = "Cambodia"))]
+    pub country_name: Option<String>,
     pub message: String,
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

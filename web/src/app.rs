@@ -1,18 +1,13 @@
-//! The router: which page answers which path.
+//! The reader's router: which page answers which path (the admin view is `admin_app`).
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::elsewhere::FullPageLoad;
 use crate::components::layout::Layout;
 use crate::pages::about::AboutPage;
-use crate::pages::admin::{
-    accounts::AccountsPage, audit::AuditPage, dashboard::Dashboard, guestbook::GuestbookModeration,
-    login::LoginPage, sources::SourcesPage as AdminSourcesPage, stories::StoriesPage,
-    story_editor::EditStory, story_editor::NewStory, submission::SubmissionReview,
-    submissions::SubmissionsPage, tokens::TokensPage, AdminSession, AdminShell,
-};
 use crate::pages::guestbook::GuestbookPage;
 use crate::pages::search::SearchPage;
 use crate::pages::sources::{SourcePage, SourcesPage};
@@ -34,32 +29,27 @@ pub const THEMES: [(&str, &str); 5] = [
     ("well-being", "Well Being"),
 ];
 
+/// Every page's document title: the page's own, then the site's name.
+pub fn title_formatter(text: String) -> String {
+    if text.is_empty() {
+        SITE_NAME.to_string()
+    } else {
+        format!("{text} — {SITE_NAME}")
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    AdminSession::provide();
     view! {
-        <Title formatter=|text: String| {
-            if text.is_empty() { SITE_NAME.to_string() } else { format!("{text} — {SITE_NAME}") }
-        } />
+        <Title formatter=title_formatter />
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    // The admin view (pages/admin/): before `/:theme`, which would take `/admin`.
-                    <Route path=path!("/admin/login") view=LoginPage />
-                    <ParentRoute path=path!("/admin") view=AdminShell>
-                        <Route path=path!("") view=Dashboard />
-                        <Route path=path!("submissions") view=SubmissionsPage />
-                        <Route path=path!("submissions/:id") view=SubmissionReview />
-                        <Route path=path!("guestbook") view=GuestbookModeration />
-                        <Route path=path!("stories") view=StoriesPage />
-                        <Route path=path!("stories/new") view=NewStory />
-                        <Route path=path!("stories/:id") view=EditStory />
-                        <Route path=path!("sources") view=AdminSourcesPage />
-                        <Route path=path!("accounts") view=AccountsPage />
-                        <Route path=path!("tokens") view=TokensPage />
-                        <Route path=path!("audit") view=AuditPage />
-                    </ParentRoute>
+                    // The admin view is the other bundle (admin_app): the server sends its
+                    // page. Before `/:theme`, which would take `/admin`.
+                    <Route path=path!("/admin") view=FullPageLoad />
+                    <Route path=path!("/admin/*any") view=FullPageLoad />
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/stories/:slug") view=StoryPage />
                     <Route path=path!("/search") view=SearchPage />

@@ -301,6 +301,7 @@ fn to_entry(r: GuestbookRow) -> GuestbookEntry {
         id: r.id,
         status: GuestbookStatus::parse(&r.status),
         name: r.name,
+        country_name: crate::countries::name_of(r.country_code.as_deref()),
         country: r.country_code,
         message: r.message,
         created_at: r.created_at.and_utc(),

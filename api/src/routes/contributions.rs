@@ -317,6 +317,7 @@ fn guestbook_entry(r: GuestbookRow, with_status: bool) -> GuestbookEntry {
     GuestbookEntry {
         id: r.id,
         name: r.name,
+        country_name: crate::countries::name_of(r.country_code.as_deref()),
         country: r.country_code,
         message: r.message,
         created_at: utc(r.created_at),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use peoples_stories_api::config::ContributionSettings;
 use peoples_stories_api::db::schema::{guestbook_entries, submissions};
-use peoples_stories_shared::{GuestbookEntry, GuestbookPage, Problem, SubmissionReceipt};
+use peoples_stories_shared::{Country, GuestbookEntry, GuestbookPage, Problem, SubmissionReceipt};
 use serde_json::{json, Value};
 
 use crate::support::{both_databases, test_settings, Backend, ServeProcess, TestApp, TestDb};
@@ -163,6 +163,10 @@ both_databases! {
         assert_eq!(res.status(), 201);
         let shown: GuestbookEntry = res.json().await.expect("entry");
         assert_eq!(shown.country.as_deref(), Some("CI"));
+        // The name as the countries list gives it, for pages that show the entry.
+        let countries: Vec<Country> = app.get_json("/api/v1/countries?q=CI").await;
+        let ci = countries.iter().find(|c| c.code == "CI").expect("CI");
+        assert_eq!(shown.country_name.as_deref(), Some(ci.name.as_str()));
         assert_eq!(serde_json::to_value(&shown).expect("json")["status"], "visible");
 
         let res = app.post_json("/api/v1/guestbook", &signature("Spammy", "Cheap pills at https://spam.example.com now"), &[]).await;
@@ -184,6 +188,7 @@ both_databases! {
         let page: GuestbookPage = app.get_json("/api/v1/guestbook").await;
         assert_eq!(page.items[0].message, html);
         assert_eq!(page.items[0].country, None);
+        assert_eq!(page.items[0].country_name, None);
 
         let p = problem(app.post_json("/api/v1/guestbook", &json!({"name": "", "message": "", "country": "Narnia"}), &[]).await, 422).await;
         let mut got = fields(&p);

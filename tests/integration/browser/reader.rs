@@ -4,7 +4,8 @@
 
 use super::driver::{require_web_dist, Browser};
 use super::{SCAM_TITLE, TREATY_TITLE};
-use crate::support::{insert_story, Backend, TestApp};
+use crate::support::{add_user, insert_story, Backend, TestApp};
+use peoples_stories_shared::{Role, SubmissionPage, SubmissionStatus};
 
 const SCAM_SLUG: &str =
     "hundreds-of-thousands-trafficked-to-work-as-online-scammers-in-south-east-asia";
@@ -256,7 +257,7 @@ async fn fill_submission(browser: &Browser, countries: &str) {
 
 #[actix_rt::test]
 async fn submit_a_story() {
-    let (_app, browser) = start("submit_a_story").await;
+    let (app, browser) = start("submit_a_story").await;
     browser.goto("/submit").await;
     browser
         .wait_for_title("Submit a Story — People's Stories")
@@ -308,7 +309,7 @@ async fn submit_a_story() {
             "nothing appears on the site without review",
         ])
         .await;
-    // The API stored it: 202 Accepted (the moderators' queue check comes with their API).
+    // The API stored it: 202 Accepted.
     browser
         .wait_until(
             "the submission was answered 202",
@@ -317,6 +318,38 @@ async fn submit_a_story() {
         )
         .await;
     browser.close().await;
+
+    // A moderator finds it in the queue through the API, as the reader sent it.
+    add_user(&app.pool, "queue-moderator", Role::Moderator);
+    let session = app.session("queue-moderator").await;
+    let res = app
+        .as_browser(
+            reqwest::Method::GET,
+            "/api/v1/submissions?status=pending",
+            &session,
+        )
+        .send()
+        .await
+        .expect("queue request");
+    assert_eq!(res.status(), 200);
+    let queue: SubmissionPage = res.json().await.expect("queue json");
+    let mine: Vec<_> = queue
+        .items
+        .iter()
+        .filter(|s| s.title == "Land defenders detained after a protest")
+        .collect();
+    assert_eq!(
+        mine.len(),
+        1,
+        "one pending submission with that title: {queue:?}"
+    );
+    let sub = mine[0];
+    assert_eq!(sub.status, SubmissionStatus::Pending);
+    assert_eq!(sub.theme, "justice");
+    let codes: Vec<&str> = sub.countries.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes, ["KH", "LA"]);
+    assert!(sub.body.starts_with("Seven land defenders were detained"));
+    assert_eq!(sub.links.len(), 1);
 }
 
 #[actix_rt::test]
@@ -344,9 +377,13 @@ async fn sign_the_guestbook() {
     browser.wait_for_text("Thank you for signing").await;
     let text = browser.text().await;
     if text.contains("your message is now in the guestbook") {
-        // Shown at once (201): it is in the list.
+        // Shown at once (201): it is in the list, with its country's name (not "KH").
         browser
-            .wait_for_texts(&["Maria", "Thank you for keeping these stories."])
+            .wait_for_texts(&[
+                "Maria",
+                "(Cambodia)",
+                "Thank you for keeping these stories.",
+            ])
             .await;
     } else if !text.contains("held for a moderator") {
         browser

@@ -2,6 +2,7 @@
 
 pub mod country_input;
 pub mod country_picker;
+pub mod elsewhere;
 pub mod form;
 pub mod layout;
 pub mod pager;

@@ -90,7 +90,11 @@ fn entry_view(entry: GuestbookEntry) -> impl IntoView {
         <li class="guestbook-entry">
             <p class="meta">
                 <span class="byline">{entry.name}</span>
-                {entry.country.map(|c| view! { <span class="country">{format!(" ({c})")}</span> })}
+                // The country's name from the API; its code only if the API had no name.
+                {entry
+                    .country_name
+                    .or(entry.country)
+                    .map(|c| view! { <span class="country">{format!(" ({c})")}</span> })}
                 {date.map(|d| view! { " · " {date_view(d)} })}
             </p>
             {crate::components::story_card::paragraphs_view(&entry.message)}

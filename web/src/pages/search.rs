@@ -5,8 +5,16 @@
 //! The page's query string is the API's (`q`, `country`, `theme`, `source`, `from`, `to`,
 //! `sort`, `offset`), read with the shared `ListStoriesQuery`, so every search is a link that
 //! can be shared, and back and forward step through searches.
+//!
+//! The page asks two questions at once: the results (one page of stories, quick) and the
+//! counts over every match (facets, which take longer on a large archive). The stories are
+//! shown as soon as they come; the map and the counts fill in when theirs arrive, each with
+//! its own loading and error states. Paging asks only for results: the counts stay.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
 use peoples_stories_shared::list::FACETS;
@@ -25,6 +33,24 @@ use crate::components::world_map::WorldMap;
 
 /// Values shown per facet list (the country table shows all).
 const FACET_VALUES: usize = 10;
+
+/// Facet counts by facet name, as a `StoryPage` carries them.
+type Facets = BTreeMap<String, Vec<Facet>>;
+
+/// The facets' state: `None` while asked for, then the counts or the problem.
+type FacetState = Option<Result<Facets, Problem>>;
+
+/// The API request for the counts of a search: every facet over all its matches, with as few
+/// stories as the API allows. Neither the page nor the order changes the counts, so paging
+/// and reordering ask nothing new.
+fn facets_request(q: &ListStoriesQuery) -> String {
+    let mut q = q.clone();
+    q.offset = 0;
+    q.sort = None;
+    q.limit = 1;
+    q.facets = FACETS.iter().map(|f| f.to_string()).collect();
+    format!("/api/v1/stories?{}", q.to_query_string())
+}
 
 /// The app's URL for a search.
 pub fn search_href(q: &ListStoriesQuery) -> String {
@@ -93,8 +119,32 @@ pub fn SearchPage() -> impl IntoView {
                 detail: "Some of the search's fields are not right.".into(),
                 errors,
             })?;
-            query.facets = FACETS.iter().map(|f| f.to_string()).collect();
+            query.facets.clear();
             api::get::<StoryPage>(&format!("/api/v1/stories?{}", query.to_query_string())).await
+        }
+    });
+
+    // The counts, asked for beside the results (not after them) and kept while only the
+    // page or the order changes. An answer for a search no longer shown is dropped.
+    let facets_for = Memo::new(move |_| parsed.get().ok().map(|q| facets_request(&q)));
+    let facets = RwSignal::new(None::<Result<Facets, Problem>>);
+    let load_facets = move |request: String| {
+        facets.set(None);
+        spawn_local(async move {
+            let answer = api::get::<StoryPage>(&request).await.map(|p| p.facets);
+            if facets_for.get_untracked().as_deref() == Some(request.as_str()) {
+                facets.set(Some(answer));
+            }
+        });
+    };
+    Effect::new(move |_| {
+        if let Some(request) = facets_for.get() {
+            load_facets(request);
+        }
+    });
+    let retry_facets = Callback::new(move |()| {
+        if let Some(request) = facets_for.get_untracked() {
+            load_facets(request);
         }
     });
     // A refused search (400) shows its messages beside the fields they name.
@@ -232,7 +282,9 @@ pub fn SearchPage() -> impl IntoView {
                     let result = results.await;
                     let query = parsed.get_untracked().unwrap_or_else(|_| ListStoriesQuery::new());
                     match result {
-                        Ok(page) => view! { <Results page query /> }.into_any(),
+                        Ok(page) => {
+                            view! { <Results page query facets retry_facets /> }.into_any()
+                        }
                         Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
                     }
                 })}
@@ -242,15 +294,27 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 #[component]
-fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
+fn Results(
+    page: StoryPage,
+    query: ListStoriesQuery,
+    facets: RwSignal<FacetState>,
+    retry_facets: Callback<()>,
+) -> impl IntoView {
     let count = match page.total {
         0 => "No stories match.".to_string(),
         1 => "1 story matches.".to_string(),
         n => format!("{n} stories match."),
     };
-    let facet = |name: &str| page.facets.get(name).cloned().unwrap_or_default();
-    let countries = facet("country");
-    let filters = active_filters(&query, &page);
+    // The filters' names come with the counts; until then they show as given.
+    let filters = {
+        let query = query.clone();
+        move || {
+            facets.with(|f| {
+                let names = f.as_ref().and_then(|f| f.as_ref().ok());
+                active_filters(&query, names)
+            })
+        }
+    };
     let base = query.clone();
     let pager_query = query.clone();
     let pager = pager(
@@ -269,12 +333,40 @@ fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
     let map_base = base.clone();
     let href_for =
         Callback::new(move |code: String| search_href(&narrowed(&map_base, "country", &code)));
+    let selected = query.country.clone();
+    let map = move || match facets.get() {
+        // As tall as the map will be, so the stories below do not jump when it comes.
+        None => view! {
+            <div class="map-pending">
+                <Loading label="Counting stories by country…" />
+            </div>
+        }
+        .into_any(),
+        Some(Err(problem)) => view! { <ProblemView problem retry=retry_facets /> }.into_any(),
+        Some(Ok(f)) => {
+            let counts = f.get("country").cloned().unwrap_or_default();
+            view! { <WorldMap counts selected=selected.clone() href_for /> }.into_any()
+        }
+    };
+    let panel = move || match facets.get() {
+        None => view! { <Loading label="Counting the results…" /> }.into_any(),
+        Some(Err(problem)) => view! { <ProblemView problem retry=retry_facets /> }.into_any(),
+        Some(Ok(f)) => {
+            let facet = |name: &str| f.get(name).cloned().unwrap_or_default();
+            view! {
+                {facet_list("Theme", "theme", facet("theme"), &base)}
+                {facet_list("Year", "year", facet("year"), &base)}
+                {facet_list("Source", "source", facet("source"), &base)}
+            }
+            .into_any()
+        }
+    };
     view! {
         <p class="result-count" role="status">{count}</p>
         {filters}
         <section class="by-country" aria-labelledby="map-heading">
             <h2 id="map-heading">"Where these stories are"</h2>
-            <WorldMap counts=countries selected=query.country.clone() href_for />
+            {map}
         </section>
         <div class="results-layout">
             <section class="results" aria-label="Results">
@@ -283,9 +375,7 @@ fn Results(page: StoryPage, query: ListStoriesQuery) -> impl IntoView {
             </section>
             <aside class="facets" aria-labelledby="facets-heading">
                 <h2 id="facets-heading">"Narrow the results"</h2>
-                {facet_list("Theme", "theme", facet("theme"), &base)}
-                {facet_list("Year", "year", facet("year"), &base)}
-                {facet_list("Source", "source", facet("source"), &base)}
+                {panel}
             </aside>
         </div>
     }
@@ -324,11 +414,12 @@ fn facet_list(
     })
 }
 
-/// The filters in force, each with a link that removes it.
-fn active_filters(query: &ListStoriesQuery, page: &StoryPage) -> Option<impl IntoView> {
+/// The filters in force, each with a link that removes it; named as `facets` name them, once
+/// they have come.
+fn active_filters(query: &ListStoriesQuery, facets: Option<&Facets>) -> Option<impl IntoView> {
     let label_of = |facet: &str, value: &str| -> String {
-        page.facets
-            .get(facet)
+        facets
+            .and_then(|f| f.get(facet))
             .and_then(|fs| fs.iter().find(|f| f.value.eq_ignore_ascii_case(value)))
             .map(|f| f.label.clone())
             .unwrap_or_else(|| value.to_string())

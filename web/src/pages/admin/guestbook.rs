@@ -250,7 +250,7 @@ fn Row(
             <td>
                 <p class="entry-name">
                     <strong>{e.name}</strong>
-                    {e.country.map(|c| format!(" ({c})"))}
+                    {e.country_name.or(e.country).map(|c| format!(" ({c})"))}
                 </p>
                 <p class="entry-message">{e.message}</p>
                 <p class="meta">{when(&e.created_at)}</p>
