@@ -6,6 +6,7 @@
 
 mod document;
 mod facets;
+mod highlight;
 mod pairs;
 mod query;
 mod sync;
@@ -23,7 +24,8 @@ use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, Stemmer, Text
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 use facets::FacetTables;
-pub use query::{Highlighter, SearchRequest, SearchResult, SearchSort};
+pub use highlight::Highlighter;
+pub use query::{SearchRequest, SearchResult, SearchSort};
 pub use sync::SyncState;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.

@@ -7,16 +7,13 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, Term};
 
-use super::document::searchable_body;
 use super::facets::{Facet, FacetCollector, FacetCounts};
+use super::highlight::Highlighter;
 use super::pairs;
 use super::SearchIndex;
-use peoples_stories_shared::Story;
 
-const SNIPPET_CHARS: usize = 240;
 /// How much a match in the title weighs against the same match in the rest of the story.
 const TITLE_BOOST: f32 = 2.0;
 
@@ -64,36 +61,6 @@ pub struct SearchResult {
     pub facets: BTreeMap<String, Vec<(String, u64)>>,
     /// With keywords: finds each story's best passage.
     pub highlighter: Option<Highlighter>,
-}
-
-/// Marks a search's words in a story's text. It works on the text the database returns for
-/// the page (which the response needs anyway), so the index stores nothing to be read back.
-pub struct Highlighter {
-    body: SnippetGenerator,
-    title: SnippetGenerator,
-}
-
-impl Highlighter {
-    /// The best passage of the story's searchable text (or of its title, when only the title
-    /// matches), HTML-escaped, with the matches in `<mark>`.
-    pub fn highlight(&self, story: &Story) -> String {
-        let body = searchable_body(story);
-        let mut snippet = self.body.snippet(&body);
-        if snippet.highlighted().is_empty() {
-            let title = self.title.snippet(&story.title);
-            if !title.highlighted().is_empty() {
-                snippet = title;
-            }
-        }
-        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-        if snippet.is_empty() {
-            // Nothing to mark (a query of exclusions): the start of the text, escaped.
-            let start: String = body.chars().take(SNIPPET_CHARS).collect();
-            html_escape(&start)
-        } else {
-            snippet.to_html()
-        }
-    }
 }
 
 /// Splits a query into words, keeping quoted phrases whole.
@@ -373,16 +340,12 @@ impl SearchIndex {
 
     fn highlighter(&self, searcher: &Searcher, q: &str) -> anyhow::Result<Highlighter> {
         let f = &self.fields;
-        let generator = |field: Field| -> anyhow::Result<SnippetGenerator> {
-            let terms = self.highlight_query(field, q);
-            let mut g = SnippetGenerator::create(searcher, &*terms, field)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Ok(g)
-        };
-        Ok(Highlighter {
-            body: generator(f.body)?,
-            title: generator(f.title)?,
-        })
+        Highlighter::new(
+            searcher,
+            &*self.highlight_query(f.body, q),
+            &*self.highlight_query(f.title, q),
+            (f.body, f.title),
+        )
     }
 
     /// The stories' ids, from the `id` column (no stored document is read).
@@ -410,19 +373,4 @@ impl SearchIndex {
 
 fn addresses<K>(docs: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
     docs.into_iter().map(|(_, a)| a).collect()
-}
-
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
