@@ -27,7 +27,6 @@ pub fn story_document(f: &Fields, s: &Story) -> TantivyDocument {
     doc.add_u64(f.id, s.id as u64);
     doc.add_text(f.title, &s.title);
     let body = searchable_body(s);
-    doc.add_text(f.body, &body);
     let mut seen_sources = Vec::new();
     for l in &s.links {
         if !seen_sources.contains(&l.source.id) {

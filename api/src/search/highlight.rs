@@ -1,7 +1,7 @@
 //! The best passage of each result, with the search's words marked.
 //!
 //! The passage is cut from the text the database returns for the page (which the response
-//! needs anyway), so nothing is read back from the index. Finding it means analysing the
+//! needs anyway), so the index stores no text at all. Finding it means analysing the
 //! whole story as the index did; stemming every word was most of that cost, so a word is
 //! stemmed only when it begins with the first letter of one of the search's terms (a stem
 //! keeps its word's first letter). Any other word cannot be one of the terms, stemmed or not.
@@ -30,15 +30,16 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    /// `body_query` and `title_query`: the search's terms on the body and title fields.
+    /// `body_query` and `title_query`: the search's terms on the catch-all field (which holds
+    /// the body: the body has no field of its own) and on the title field.
     pub fn new(
         searcher: &Searcher,
         body_query: &dyn Query,
         title_query: &dyn Query,
-        (body, title): (Field, Field),
+        (all, title): (Field, Field),
     ) -> anyhow::Result<Highlighter> {
         Ok(Highlighter {
-            body: generator(searcher, body_query, body)?,
+            body: generator(searcher, body_query, all)?,
             title: generator(searcher, title_query, title)?,
         })
     }

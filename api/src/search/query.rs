@@ -342,9 +342,9 @@ impl SearchIndex {
         let f = &self.fields;
         Highlighter::new(
             searcher,
-            &*self.highlight_query(f.body, q),
+            &*self.highlight_query(f.all, q),
             &*self.highlight_query(f.title, q),
-            (f.body, f.title),
+            (f.all, f.title),
         )
     }
 
