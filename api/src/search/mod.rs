@@ -11,6 +11,7 @@ mod pairs;
 mod query;
 mod sync;
 mod tokenizer;
+mod topk;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -12,6 +12,7 @@ use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, Term};
 use super::facets::{Facet, FacetCollector, FacetCounts};
 use super::highlight::Highlighter;
 use super::pairs;
+use super::topk::SharedFloor;
 use super::SearchIndex;
 
 /// How much a match in the title weighs against the same match in the rest of the story.
@@ -253,7 +254,7 @@ impl SearchIndex {
                 let prunable = text.as_ref().is_some_and(|t| t.prunable);
                 if prunable && !deep && self.filters(r).is_empty() {
                     // The page skips what cannot reach it; the counts take a pass of their own.
-                    let docs = searcher.search(&*ranking, &top.order_by_score())?;
+                    let docs = searcher.search(&*ranking, &top.order_by(SharedFloor::default()))?;
                     let counts = self.counts(&searcher, &*matching, wanted)?;
                     (addresses(docs), counts)
                 } else if deep {

@@ -60,50 +60,54 @@ fn word_char(c: char) -> bool {
         || unspaced(c)
 }
 
+/// Calls `f` with the byte range of each of `text`'s tokens, in order: what the tokenizer
+/// yields, without building the tokens (the highlighter needs the ranges of every word but
+/// the text of only a few).
+pub fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map(|(o, _)| *o).unwrap_or(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if !word_char(c) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if unspaced(c) {
+            while i < chars.len() && unspaced(chars[i].1) {
+                i += 1;
+            }
+            if i - start == 1 {
+                f(chars[start].0, end_of(i));
+            } else {
+                for (j, (offset, _)) in chars.iter().enumerate().take(i - 1).skip(start) {
+                    f(*offset, end_of(j + 2));
+                }
+            }
+        } else {
+            while i < chars.len() && word_char(chars[i].1) && !unspaced(chars[i].1) {
+                i += 1;
+            }
+            f(chars[start].0, end_of(i));
+        }
+    }
+}
+
 impl Tokenizer for ScriptTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        let mut position = 0;
-        let mut push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
+        for_each_token(text, |from, to| {
             tokens.push(Token {
                 offset_from: from,
                 offset_to: to,
-                position,
+                position: tokens.len(),
                 text: text[from..to].to_string(),
                 position_length: 1,
-            });
-            position += 1;
-        };
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let end_of = |i: usize| chars.get(i).map(|(o, _)| *o).unwrap_or(text.len());
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i].1;
-            if !word_char(c) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            if unspaced(c) {
-                while i < chars.len() && unspaced(chars[i].1) {
-                    i += 1;
-                }
-                if i - start == 1 {
-                    push(chars[start].0, end_of(i), &mut tokens);
-                } else {
-                    for (j, (offset, _)) in chars.iter().enumerate().take(i - 1).skip(start) {
-                        push(*offset, end_of(j + 2), &mut tokens);
-                    }
-                }
-            } else {
-                while i < chars.len() && word_char(chars[i].1) && !unspaced(chars[i].1) {
-                    i += 1;
-                }
-                push(chars[start].0, end_of(i), &mut tokens);
-            }
-        }
+            })
+        });
         VecTokenStream { tokens, index: 0 }
     }
 }
