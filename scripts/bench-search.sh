@@ -115,6 +115,9 @@ measure() {
     }
     wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$base$path" >/dev/null
     outn=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$TIMEOUT" --latency "$base$path")
+    # wrk stops with CONNECTIONS requests still in the server; let them finish, or the first
+    # one-client requests queue behind them and their wait counts as that run's latency.
+    sleep 2
     out1=$(wrk -t1 -c1 -d"$DURATION1" --timeout "$TIMEOUT" --latency "$base$path")
     {
         echo "### $name $path (c$CONNECTIONS)"

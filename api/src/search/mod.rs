@@ -14,7 +14,7 @@ mod tokenizer;
 mod topk;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tantivy::schema::{
@@ -106,6 +106,8 @@ pub struct SearchIndex {
     dir: PathBuf,
     state: Mutex<SyncState>,
     ready: AtomicBool,
+    /// The change-log number the searchers reflect exactly, or -1; see `exact_seq`.
+    exact: AtomicI64,
 }
 
 impl SearchIndex {
@@ -157,6 +159,7 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             state: Mutex::new(state),
             ready: AtomicBool::new(false),
+            exact: AtomicI64::new(-1),
         })
     }
 
@@ -170,13 +173,13 @@ impl SearchIndex {
     }
 
     /// The change-log number the index reflects exactly: every change up to it applied and
-    /// none missing. None while building, while a gap is pending, or while busy.
+    /// none missing. None until the first catch-up, and while a gap is pending.
     pub fn exact_seq(&self) -> Option<i64> {
         if !self.is_ready() {
             return None;
         }
-        let state = self.state.try_lock().ok()?;
-        (state.built && state.gaps.is_empty()).then_some(state.seq)
+        let exact = self.exact.load(Ordering::Acquire);
+        (exact >= 0).then_some(exact)
     }
 
     /// How many stories the index holds.

@@ -66,7 +66,19 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.publish_exact(state);
         Ok(())
+    }
+
+    /// Tells requests which change-log number the searchers now reflect exactly (see
+    /// `exact_seq`), without their taking the state's lock.
+    fn publish_exact(&self, state: &SyncState) {
+        let exact = if state.built && state.gaps.is_empty() {
+            state.seq
+        } else {
+            -1
+        };
+        self.exact.store(exact, Ordering::Release);
     }
 
     /// Replaces the documents of these stories with what the database holds now.
@@ -88,23 +100,25 @@ impl SearchIndex {
 
     /// Rebuilds the whole index from the database; `progress(done, total)` is called as it goes.
     pub fn rebuild(&self, pool: &Pool, progress: &dyn Fn(u64, u64)) -> anyhow::Result<u64> {
+        // A connection first, then the state: never wait for the pool while holding the
+        // state, which requests (holding connections) may be waiting for.
+        let mut conn = pool.get()?;
         let mut state = self
             .state
             .lock()
             .map_err(|_| anyhow::anyhow!("state poisoned"))?;
-        self.rebuild_locked(pool, &mut state, progress)
+        self.rebuild_locked(&mut conn, &mut state, progress)
     }
 
     fn rebuild_locked(
         &self,
-        pool: &Pool,
+        conn: &mut DbConn,
         state: &mut SyncState,
         progress: &dyn Fn(u64, u64),
     ) -> anyhow::Result<u64> {
-        let mut conn = pool.get()?;
         // Read the log's head first: changes made while we read are applied afterwards.
-        let head = changes::latest(&mut conn)?;
-        let total = changes::published_count(&mut conn)? as u64;
+        let head = changes::latest(conn)?;
+        let total = changes::published_count(conn)? as u64;
         self.writer
             .lock()
             .map_err(|_| anyhow::anyhow!("writer poisoned"))?
@@ -112,9 +126,9 @@ impl SearchIndex {
         let mut done = 0u64;
         let mut after = 0i64;
         loop {
-            let ids = changes::published_ids_after(&mut conn, after, BATCH)?;
+            let ids = changes::published_ids_after(conn, after, BATCH)?;
             let Some(&last) = ids.last() else { break };
-            let whole = stories::load_whole(&mut conn, &ids)?;
+            let whole = stories::load_whole(conn, &ids)?;
             {
                 let writer = self
                     .writer
@@ -140,15 +154,16 @@ impl SearchIndex {
     /// Applies every change the index has not seen; rebuilds when it was never built or when
     /// the log asks for it. Returns how many changes it applied.
     pub fn catch_up(&self, pool: &Pool) -> anyhow::Result<usize> {
+        // A connection first, then the state (see `rebuild`).
+        let mut conn = pool.get()?;
         let mut state = self
             .state
             .lock()
             .map_err(|_| anyhow::anyhow!("state poisoned"))?;
         if !state.built {
-            self.rebuild_locked(pool, &mut state, &|_, _| {})?;
+            self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
             return Ok(0);
         }
-        let mut conn = pool.get()?;
         let mut applied = 0;
         loop {
             let gaps: Vec<i64> = state.gap_seen.keys().copied().collect();
@@ -160,8 +175,7 @@ impl SearchIndex {
                 break;
             }
             if rows.iter().any(|(_, id)| id.is_none()) {
-                drop(conn);
-                self.rebuild_locked(pool, &mut state, &|_, _| {})?;
+                self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
                 return Ok(applied + rows.len());
             }
             let mut ids: Vec<i64> = rows.iter().filter_map(|(_, id)| *id).collect();
@@ -198,6 +212,7 @@ impl SearchIndex {
             // Expire gaps even when nothing else happens.
             expire_gaps(&mut state, Instant::now());
         }
+        self.publish_exact(&state);
         self.ready.store(true, Ordering::Release);
         Ok(applied)
     }
