@@ -19,8 +19,10 @@ use super::SearchIndex;
 const TITLE_BOOST: f32 = 2.0;
 
 /// How deep (`offset + limit`) a relevance page may reach and still be found by block-max
-/// WAND over a heap; deeper pages score every match once into a buffered top-k.
-const PRUNED_DEPTH: usize = 1000;
+/// WAND over a heap; deeper pages score every match once into a buffered top-k. Measured on
+/// a word in every story of a million (CPU a request): at offset 2,000 the heap takes 12.5 ms
+/// and the buffer 15.4 ms; at offset 10,000 the heap 29.6 ms and the buffer 26.9 ms.
+const PRUNED_DEPTH: usize = 5_000;
 
 /// A keyword query read two ways: which stories match, and how to rank them.
 struct TextQuery {

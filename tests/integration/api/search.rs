@@ -220,33 +220,33 @@ both_databases! {
     }
 
     async fn deep_pages_continue_the_shallow_ranking(app) {
-        // Pages deeper than 1,000 are found another way (a buffered top-k over every match,
+        // Pages deeper than 5,000 are found another way (a buffered top-k over every match,
         // not block-max WAND over a heap); both must give one ranking, cut the same way.
         {
             let mut conn = app.pool.get().expect("conn");
-            peoples_stories_api::generate::run(&mut conn, 1100, 3).expect("generate");
+            peoples_stories_api::generate::run(&mut conn, 5100, 3).expect("generate");
             peoples_stories_api::db::changes::record_rebuild(&mut conn).expect("rebuild request");
         }
         app.reindex_now();
         let first: StoryPage = app.get_json("/api/v1/stories?q=rights&limit=1").await;
-        assert!(first.total > 1010, "the generated stories mostly say rights: {}", first.total);
+        assert!(first.total > 5010, "the generated stories mostly say rights: {}", first.total);
         let mut shallow: Vec<i64> = Vec::new();
-        for offset in (0..1000).step_by(100) {
+        for offset in (0..5000).step_by(100) {
             let page: StoryPage = app.get_json(&format!("/api/v1/stories?q=rights&limit=100&offset={offset}")).await;
             shallow.extend(page.items.iter().map(|s| s.id));
         }
-        // offset + limit over 1,000: the deep path, overlapping the shallow pages by 90.
-        let deep: StoryPage = app.get_json("/api/v1/stories?q=rights&limit=100&offset=910").await;
+        // offset + limit over 5,000: the deep path, overlapping the shallow pages by 90.
+        let deep: StoryPage = app.get_json("/api/v1/stories?q=rights&limit=100&offset=4910").await;
         let deep_ids: Vec<i64> = deep.items.iter().map(|s| s.id).collect();
         assert_eq!(deep.total, first.total);
-        assert_eq!(&deep_ids[..90], &shallow[910..1000]);
+        assert_eq!(&deep_ids[..90], &shallow[4910..5000]);
         let mut seen: HashSet<i64> = shallow.iter().copied().collect();
-        assert_eq!(seen.len(), 1000, "shallow pages repeat");
+        assert_eq!(seen.len(), 5000, "shallow pages repeat");
         for id in &deep_ids[90..] {
             assert!(seen.insert(*id), "a deep page repeats {id}");
         }
         // The same with a facet pass alongside.
-        let faceted: StoryPage = app.get_json("/api/v1/stories?q=rights&limit=100&offset=910&facets=theme").await;
+        let faceted: StoryPage = app.get_json("/api/v1/stories?q=rights&limit=100&offset=4910&facets=theme").await;
         assert_eq!(faceted.items.iter().map(|s| s.id).collect::<Vec<_>>(), deep_ids);
         assert_eq!(faceted.facets["theme"].iter().map(|f| f.count).sum::<i64>(), first.total);
     }
