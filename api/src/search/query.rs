@@ -312,11 +312,7 @@ impl SearchIndex {
             };
             return Ok((addresses(docs), counts));
         }
-        let collector = FacetCollector {
-            tables: self.facet_tables.clone(),
-            facets,
-        };
-        let (docs, counts) = searcher.search(query, &(page, collector))?;
+        let (docs, counts) = searcher.search(query, &(page, self.facet_collector(facets)))?;
         Ok((addresses(docs), counts))
     }
 
@@ -334,11 +330,14 @@ impl SearchIndex {
                 ..FacetCounts::default()
             });
         }
-        let collector = FacetCollector {
+        Ok(searcher.search(query, &self.facet_collector(facets))?)
+    }
+
+    fn facet_collector(&self, facets: Vec<Facet>) -> FacetCollector {
+        FacetCollector {
             tables: self.facet_tables.clone(),
             facets,
-        };
-        Ok(searcher.search(query, &collector)?)
+        }
     }
 
     fn highlighter(&self, searcher: &Searcher, q: &str) -> anyhow::Result<Highlighter> {
