@@ -18,7 +18,19 @@ pub struct SourceRow {
     pub domain: String,
 }
 
-fn counts(conn: &mut DbConn, ids: Option<&[i64]>) -> QueryResult<HashMap<i64, i64>> {
+/// Published stories per source: `known` (by source id, from the search index) or counted
+/// here, for `ids` or every source.
+fn counts(
+    conn: &mut DbConn,
+    ids: Option<&[i64]>,
+    known: Option<&HashMap<String, u64>>,
+) -> QueryResult<HashMap<i64, i64>> {
+    if let Some(known) = known {
+        return Ok(known
+            .iter()
+            .filter_map(|(id, n)| Some((id.parse::<i64>().ok()?, *n as i64)))
+            .collect());
+    }
     // Count distinct stories: one story may cite a publisher several times.
     let mut q = story_links::table
         .inner_join(stories::table)
@@ -45,13 +57,13 @@ fn to_source(r: SourceRow, counts: &HashMap<i64, i64>) -> Source {
     }
 }
 
-/// Every source, by name.
-pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Source>> {
+/// Every source, by name, with its published story count (see `counts`).
+pub fn list(conn: &mut DbConn, known: Option<&HashMap<String, u64>>) -> QueryResult<Vec<Source>> {
     let rows: Vec<SourceRow> = sources::table
         .order(sources::name)
         .select((sources::id, sources::slug, sources::name, sources::domain))
         .load(conn)?;
-    let counts = counts(conn, None)?;
+    let counts = counts(conn, None, known)?;
     Ok(rows.into_iter().map(|r| to_source(r, &counts)).collect())
 }
 
@@ -71,12 +83,16 @@ pub fn find_rows(conn: &mut DbConn, keys: &[String]) -> QueryResult<Vec<Option<S
     Ok(out)
 }
 
-/// One source with its story count.
-pub fn find(conn: &mut DbConn, id_or_slug: &str) -> QueryResult<Option<Source>> {
+/// One source with its published story count (see `counts`).
+pub fn find(
+    conn: &mut DbConn,
+    id_or_slug: &str,
+    known: Option<&HashMap<String, u64>>,
+) -> QueryResult<Option<Source>> {
     let Some(Some(row)) = find_rows(conn, &[id_or_slug.to_string()])?.pop() else {
         return Ok(None);
     };
-    let counts = counts(conn, Some(&[row.id]))?;
+    let counts = counts(conn, Some(&[row.id]), known)?;
     Ok(Some(to_source(row, &counts)))
 }
 

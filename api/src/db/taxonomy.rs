@@ -26,18 +26,40 @@ pub fn theme_rows(conn: &mut DbConn) -> QueryResult<Vec<ThemeRow>> {
         .load(conn)
 }
 
-pub fn list_themes(conn: &mut DbConn) -> QueryResult<Vec<Theme>> {
-    let counts: HashMap<i64, i64> = stories::table
-        .filter(stories::status.eq(PUBLISHED))
-        .group_by(stories::theme_id)
-        .select((stories::theme_id, diesel::dsl::count_star()))
-        .load::<(i64, i64)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(theme_rows(conn)?
+/// The themes with their published story counts: `known` (by slug, from the search index)
+/// or counted here.
+pub fn list_themes(
+    conn: &mut DbConn,
+    known: Option<&HashMap<String, u64>>,
+) -> QueryResult<Vec<Theme>> {
+    let rows = theme_rows(conn)?;
+    let counted: HashMap<String, u64>;
+    let counts = match known {
+        Some(known) => known,
+        None => {
+            let by_id: HashMap<i64, i64> = stories::table
+                .filter(stories::status.eq(PUBLISHED))
+                .group_by(stories::theme_id)
+                .select((stories::theme_id, diesel::dsl::count_star()))
+                .load::<(i64, i64)>(conn)?
+                .into_iter()
+                .collect();
+            counted = rows
+                .iter()
+                .map(|t| {
+                    (
+                        t.slug.clone(),
+                        by_id.get(&t.id).copied().unwrap_or(0) as u64,
+                    )
+                })
+                .collect();
+            &counted
+        }
+    };
+    Ok(rows
         .into_iter()
         .map(|t| Theme {
-            story_count: counts.get(&t.id).copied().unwrap_or(0),
+            story_count: counts.get(&t.slug).copied().unwrap_or(0) as i64,
             slug: t.slug,
             name: t.name,
             description: t.description,
@@ -45,21 +67,32 @@ pub fn list_themes(conn: &mut DbConn) -> QueryResult<Vec<Theme>> {
         .collect())
 }
 
-/// Every country of the catalogue with its published story count, sorted by name.
-pub fn list_countries(conn: &mut DbConn) -> QueryResult<Vec<Country>> {
-    let counts: HashMap<String, i64> = story_countries::table
-        .inner_join(stories::table)
-        .filter(stories::status.eq(PUBLISHED))
-        .group_by(story_countries::country_code)
-        .select((story_countries::country_code, diesel::dsl::count_star()))
-        .load::<(String, i64)>(conn)?
-        .into_iter()
-        .collect();
+/// Every country of the catalogue with its published story count, sorted by name: `known`
+/// (by code, from the search index) or counted here.
+pub fn list_countries(
+    conn: &mut DbConn,
+    known: Option<&HashMap<String, u64>>,
+) -> QueryResult<Vec<Country>> {
+    let counted: HashMap<String, u64>;
+    let counts = match known {
+        Some(known) => known,
+        None => {
+            counted = story_countries::table
+                .filter(story_countries::status.eq(PUBLISHED))
+                .group_by(story_countries::country_code)
+                .select((story_countries::country_code, diesel::dsl::count_star()))
+                .load::<(String, i64)>(conn)?
+                .into_iter()
+                .map(|(code, n)| (code, n as u64))
+                .collect();
+            &counted
+        }
+    };
     Ok(Catalog::get()
         .all()
         .iter()
         .map(|c| Country {
-            story_count: counts.get(&c.code).copied().unwrap_or(0),
+            story_count: counts.get(&c.code).copied().unwrap_or(0) as i64,
             code: c.code.clone(),
             name: c.name.clone(),
             region: c.region.clone(),

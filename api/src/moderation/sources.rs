@@ -8,7 +8,7 @@ use crate::db::{audit, sources, DbConn};
 use crate::error::{AppError, AppResult};
 
 fn load(conn: &mut DbConn, id: i64) -> AppResult<Source> {
-    Ok(sources::find(conn, &id.to_string())?
+    Ok(sources::find(conn, &id.to_string(), None)?
         .ok_or_else(|| anyhow::anyhow!("source {id} vanished"))?)
 }
 

@@ -1,14 +1,37 @@
 //! Themes, countries and sources.
 
+use std::collections::HashMap;
+
 use actix_web::{get, web, HttpRequest};
 use peoples_stories_shared::{Country, FieldError, Problem, Source, Theme};
 use utoipa::IntoParams;
 
 use crate::countries::fold;
 
-use crate::db::{sources, taxonomy};
+use crate::db::{sources, taxonomy, DbConn};
 use crate::error::{AppError, AppResult};
+use crate::search::Facet;
 use crate::state::AppState;
+
+/// Runs `read` on a pooled connection with the published story counts per value of `facet`
+/// from the search index when it is up to date with the database (`None` otherwise: `read`
+/// counts in the database, which takes seconds at a million stories).
+async fn with_counts<T, F>(state: &AppState, facet: Facet, read: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, Option<&HashMap<String, u64>>) -> diesel::QueryResult<T>
+        + Send
+        + 'static,
+{
+    let pool = state.pool.clone();
+    let search = state.search.clone();
+    web::block(move || -> AppResult<T> {
+        let mut conn = pool.get()?;
+        let counts = search.exact_counts(&mut conn, facet)?;
+        Ok(read(&mut conn, counts.as_ref())?)
+    })
+    .await?
+}
 
 /// The five themes, in display order, with their fact files and published story counts.
 #[utoipa::path(
@@ -17,10 +40,10 @@ use crate::state::AppState;
 )]
 #[get("/themes")]
 pub async fn list_themes(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Theme>>> {
-    let pool = state.pool.clone();
-    let themes =
-        web::block(move || -> AppResult<_> { Ok(taxonomy::list_themes(&mut *pool.get()?)?) })
-            .await??;
+    let themes = with_counts(&state, Facet::Theme, |conn, counts| {
+        taxonomy::list_themes(conn, counts)
+    })
+    .await?;
     Ok(web::Json(themes))
 }
 
@@ -63,10 +86,10 @@ pub async fn list_countries(
             }
         }
     }
-    let pool = state.pool.clone();
-    let countries =
-        web::block(move || -> AppResult<_> { Ok(taxonomy::list_countries(&mut *pool.get()?)?) })
-            .await??;
+    let countries = with_counts(&state, Facet::Country, |conn, counts| {
+        taxonomy::list_countries(conn, counts)
+    })
+    .await?;
     let Some(q) = q.filter(|q| !q.is_empty()) else {
         return Ok(web::Json(countries));
     };
@@ -112,9 +135,7 @@ pub async fn list_countries(
 )]
 #[get("/sources")]
 pub async fn list_sources(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Source>>> {
-    let pool = state.pool.clone();
-    let list =
-        web::block(move || -> AppResult<_> { Ok(sources::list(&mut *pool.get()?)?) }).await??;
+    let list = with_counts(&state, Facet::Source, sources::list).await?;
     Ok(web::Json(list))
 }
 
@@ -134,11 +155,11 @@ pub async fn get_source(
     path: web::Path<String>,
 ) -> AppResult<web::Json<Source>> {
     let key = path.into_inner();
-    let pool = state.pool.clone();
     let lookup = key.clone();
-    let found =
-        web::block(move || -> AppResult<_> { Ok(sources::find(&mut *pool.get()?, &lookup)?) })
-            .await??;
+    let found = with_counts(&state, Facet::Source, move |conn, counts| {
+        sources::find(conn, &lookup, counts)
+    })
+    .await?;
     found
         .map(web::Json)
         .ok_or_else(|| AppError::NotFound(format!("no source has the id or slug '{key}'")))

@@ -24,6 +24,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
+pub use facets::Facet;
 use facets::FacetTables;
 pub use highlight::Highlighter;
 pub use query::{SearchRequest, SearchResult, SearchSort};

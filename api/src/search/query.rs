@@ -1,6 +1,6 @@
 //! Keyword search with filters, sorting, highlights and facet counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
@@ -14,6 +14,7 @@ use super::highlight::Highlighter;
 use super::pairs;
 use super::topk::SharedFloor;
 use super::SearchIndex;
+use crate::db::{changes, DbConn};
 
 /// How much a match in the title weighs against the same match in the rest of the story.
 const TITLE_BOOST: f32 = 2.0;
@@ -331,6 +332,24 @@ impl SearchIndex {
             });
         }
         Ok(searcher.search(query, &self.facet_collector(facets))?)
+    }
+
+    /// Published stories per value of `facet` (country codes, theme slugs, source ids) when
+    /// the index reflects every change the database holds (see `exact_seq`); `None`
+    /// otherwise, and the caller counts in the database. A few milliseconds at a million
+    /// stories, where the database's `GROUP BY` takes seconds.
+    pub fn exact_counts(
+        &self,
+        conn: &mut DbConn,
+        facet: Facet,
+    ) -> anyhow::Result<Option<HashMap<String, u64>>> {
+        match self.exact_seq() {
+            Some(seq) if seq == changes::latest(conn)? => {}
+            _ => return Ok(None),
+        }
+        let searcher = self.reader.searcher();
+        let mut counts = searcher.search(&AllQuery, &self.facet_collector(vec![facet]))?;
+        Ok(Some(counts.counts.remove(&facet).unwrap_or_default()))
     }
 
     fn facet_collector(&self, facets: Vec<Facet>) -> FacetCollector {

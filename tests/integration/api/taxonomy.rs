@@ -2,7 +2,10 @@
 
 use peoples_stories_shared::{Country, Source, Theme};
 
-use crate::support::both_databases;
+use peoples_stories_api::db::{sources, taxonomy};
+use peoples_stories_api::search::Facet;
+
+use crate::support::{both_databases, insert_story};
 
 both_databases! {
     async fn themes_have_fact_files_and_counts(app) {
@@ -41,6 +44,38 @@ both_databases! {
         let by_id: Source = app.get_json(&format!("/api/v1/sources/{}", amnesty.id)).await;
         assert_eq!(&by_slug, amnesty);
         assert_eq!(by_id, by_slug);
+    }
+
+    async fn the_index_counts_as_the_database_does(app) {
+        for i in 0..7 {
+            let (theme, countries): (&str, &[&str]) = match i % 3 {
+                0 => ("peace", &["FR"]),
+                1 => ("justice", &["KH", "FR"]),
+                _ => ("freedom", &["BR", "KH", "FR"]),
+            };
+            insert_story(&app.pool, &format!("Counted story {i}"), "Text.", theme, countries, Some("2021"));
+        }
+        app.reindex_now();
+        let mut conn = app.pool.get().expect("conn");
+        // Up to date with the database: the responses' counts come from the index.
+        for facet in [Facet::Theme, Facet::Country, Facet::Source] {
+            assert!(app.search.exact_counts(&mut conn, facet).expect("counts").is_some());
+        }
+        let themes: Vec<Theme> = app.get_json("/api/v1/themes").await;
+        assert_eq!(themes, taxonomy::list_themes(&mut conn, None).expect("themes"));
+        let count = |slug: &str| themes.iter().find(|t| t.slug == slug).expect(slug).story_count;
+        assert_eq!((count("justice"), count("peace"), count("freedom")), (2 + 2, 3, 2));
+        let countries: Vec<Country> = app.get_json("/api/v1/countries").await;
+        assert_eq!(countries, taxonomy::list_countries(&mut conn, None).expect("countries"));
+        let count = |code: &str| countries.iter().find(|c| c.code == code).expect(code).story_count;
+        assert_eq!((count("FR"), count("KH"), count("BR")), (7, 1 + 4, 2));
+        let picked: Vec<Country> = app.get_json("/api/v1/countries?q=cam").await;
+        assert_eq!(picked[0].code, "KH");
+        assert_eq!(picked[0].story_count, 5);
+        let listed: Vec<Source> = app.get_json("/api/v1/sources").await;
+        assert_eq!(listed, sources::list(&mut conn, None).expect("sources"));
+        let amnesty: Source = app.get_json("/api/v1/sources/amnesty").await;
+        assert_eq!(Some(amnesty), sources::find(&mut conn, "amnesty", None).expect("source"));
     }
 
     async fn health_probes_answer(app) {
