@@ -82,11 +82,20 @@ fn filtered(f: &StoryFilter) -> BoxedStories<'_> {
             ),
         );
     }
+    // `sort_key` is the first day of a dated story (`date_start`), so each date bound implies
+    // one on `sort_key`, which the (status, sort_key, id) index can seek to: without it, the
+    // newest stories before `to` were found by walking every newer one (1.1 s at a million).
+    // A date lies within one year (a year-precision date spans 0101 to 1231), so a story
+    // ending on or after `from` starts on or after January 1 of `from`'s year.
     if let Some(from) = f.from_key {
-        q = q.filter(stories::date_end.ge(from));
+        q = q
+            .filter(stories::date_end.ge(from))
+            .filter(stories::sort_key.ge(from / 10_000 * 10_000 + 101));
     }
     if let Some(to) = f.to_key {
-        q = q.filter(stories::date_start.le(to));
+        q = q
+            .filter(stories::date_start.le(to))
+            .filter(stories::sort_key.le(to));
     }
     q
 }

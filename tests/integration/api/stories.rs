@@ -82,6 +82,25 @@ both_databases! {
             let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}")).await;
             assert_eq!(slugs(&page), expected, "{q}");
         }
+        // A year covers the whole year, on a list (the database) and a search (the index):
+        // a story dated 2019 ends on Dec. 31 and starts on Jan. 1.
+        crate::support::insert_story(&app.pool, "A year-long story", "Dated by year.", "peace", &["FR"], Some("2019"));
+        crate::support::insert_story(&app.pool, "A day in 2018", "Dated by day.", "peace", &["FR"], Some("2018-12-31"));
+        app.reindex_now();
+        // (list total, search total: only the two new stories say "dated")
+        for (q, list, search) in [
+            ("from=2019-12-31", 3, 1),
+            ("from=2019-12-31&to=2019-12-31", 1, 1),
+            ("from=2019-01-01&to=2019-01-01", 1, 1),
+            ("from=2018-12-31&to=2019-01-01", 2, 2),
+            ("to=2018-12-31", 1, 1),
+            ("from=2020&to=2022", 0, 0),
+        ] {
+            let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}")).await;
+            assert_eq!((page.total, page.items.len()), (list, list as usize), "{q}");
+            let page: StoryPage = app.get_json(&format!("/api/v1/stories?{q}&q=dated")).await;
+            assert_eq!((page.total, page.items.len()), (search, search as usize), "{q}&q=dated");
+        }
         // A source by numeric id works as by slug.
         let sources: Vec<peoples_stories_shared::Source> = app.get_json("/api/v1/sources").await;
         let fidh = sources.iter().find(|s| s.slug == "fidh").expect("fidh");
