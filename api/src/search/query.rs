@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
@@ -275,7 +276,13 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let by_date = top.order_by_fast_field::<i64>("sort_key", order);
+                // Among stories of one day, the highest id first (or last): the database's
+                // order, so that a list paged partly here and partly there, or across a
+                // merge of segments, neither repeats nor skips.
+                let by_date = top.order_by((
+                    (SortByStaticFastValue::<i64>::for_field("sort_key"), order),
+                    (SortByStaticFastValue::<u64>::for_field("id"), order),
+                ));
                 self.page_and_counts(&searcher, &*matching, by_date, wanted)?
             }
         };
