@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use peoples_stories_shared::FieldError;
+
 /// One country of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogCountry {
@@ -188,6 +190,48 @@ impl Catalog {
             }
         }
         self.by_name.get(&fold(input)).map(|&i| &self.countries[i])
+    }
+
+    /// The codes of `inputs` (codes, names or aliases), in order, each once. An input that is
+    /// no country adds an error on `field(i)` suggesting the nearest names; an empty one, an
+    /// error saying so (unless that field has one already).
+    pub fn resolve_all(
+        &self,
+        inputs: &[String],
+        field: impl Fn(usize) -> String,
+        errors: &mut Vec<FieldError>,
+    ) -> Vec<String> {
+        let mut codes: Vec<String> = Vec::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let input = input.trim();
+            if input.is_empty() {
+                let field = field(i);
+                if !errors.iter().any(|e| e.field == field) {
+                    errors.push(FieldError::new(
+                        field,
+                        "is empty: give a country's code or name",
+                    ));
+                }
+                continue;
+            }
+            match self.resolve(input) {
+                Some(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
+                Some(_) => {}
+                None => {
+                    let near = self.suggest(input, 3);
+                    let hint = if near.is_empty() {
+                        "use an ISO 3166-1 alpha-2 code or a country's name".to_string()
+                    } else {
+                        format!("did you mean {}?", near.join(", "))
+                    };
+                    errors.push(FieldError::new(
+                        field(i),
+                        format!("unknown country '{input}': {hint}"),
+                    ));
+                }
+            }
+        }
+        codes
     }
 
     /// The names closest to what was typed, for "did you mean" messages.

@@ -183,17 +183,8 @@ pub fn edit(
                 format!("unknown theme '{}'", next.theme),
             ));
         }
-        let mut codes: Vec<String> = Vec::new();
-        for (i, name) in next.countries.iter().enumerate() {
-            match Catalog::get().resolve(name) {
-                Some(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
-                Some(_) => {}
-                None => errors.push(FieldError::new(
-                    format!("countries[{i}]"),
-                    format!("unknown country '{name}'"),
-                )),
-            }
-        }
+        let codes =
+            Catalog::get().resolve_all(&next.countries, |i| format!("countries[{i}]"), &mut errors);
         check(errors)?;
         let links: Vec<SubmittedLink> = next
             .links

@@ -49,18 +49,8 @@ fn check_input(conn: &mut DbConn, input: StoryInput) -> AppResult<Checked> {
             0
         }
     };
-    let catalog = Catalog::get();
-    let mut codes: Vec<String> = Vec::new();
-    for (i, name) in input.countries.iter().enumerate() {
-        match catalog.resolve(name) {
-            Some(c) if !codes.contains(&c.code) => codes.push(c.code.clone()),
-            Some(_) => {}
-            None => errors.push(FieldError::new(
-                format!("countries[{i}]"),
-                format!("unknown country '{name}': use an ISO 3166-1 alpha-2 code or a name"),
-            )),
-        }
-    }
+    let codes =
+        Catalog::get().resolve_all(&input.countries, |i| format!("countries[{i}]"), &mut errors);
     let mut links = Vec::new();
     for (i, LinkInput { url, title }) in input.links.into_iter().enumerate() {
         let url = url.trim().to_string();

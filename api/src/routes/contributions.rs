@@ -87,7 +87,8 @@ pub async fn create_submission(
                 ),
             ));
         }
-        let codes = resolve_countries(&mut errors, &sub.countries);
+        let codes =
+            Catalog::get().resolve_all(&sub.countries, |i| format!("countries[{i}]"), &mut errors);
         let (Some(theme_id), true) = (theme_id, errors.is_empty()) else {
             return Err(AppError::invalid_body(errors));
         };
@@ -178,13 +179,9 @@ pub async fn sign_guestbook(
     honeypot(&mut errors, entry.website.as_deref());
     let country = match non_blank(entry.country.as_deref()) {
         None => None,
-        Some(c) => {
-            let code = resolve_countries(&mut errors, &[c.to_string()]).pop();
-            if let Some(e) = errors.iter_mut().find(|e| e.field == "countries[0]") {
-                e.field = "country".into();
-            }
-            code
-        }
+        Some(c) => Catalog::get()
+            .resolve_all(&[c.to_string()], |_| "country".to_string(), &mut errors)
+            .pop(),
     };
     if !errors.is_empty() {
         return Err(AppError::invalid_body(errors));
@@ -345,37 +342,6 @@ fn honeypot(errors: &mut Vec<FieldError>, website: Option<&str>) {
 
 /// ISO codes for what the reader typed ("KH", "Cambodia", "Burma"), in order, without
 /// repeats; an error naming each one not recognised, with suggestions.
-fn resolve_countries(errors: &mut Vec<FieldError>, inputs: &[String]) -> Vec<String> {
-    let catalog = Catalog::get();
-    let mut codes: Vec<String> = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        let input = input.trim();
-        if input.is_empty() {
-            continue; // already reported by validate()
-        }
-        match catalog.resolve(input) {
-            Some(c) => {
-                if !codes.contains(&c.code) {
-                    codes.push(c.code.clone());
-                }
-            }
-            None => {
-                let suggestions = catalog.suggest(input, 3);
-                let hint = if suggestions.is_empty() {
-                    String::new()
-                } else {
-                    format!("; did you mean {}?", suggestions.join(", "))
-                };
-                errors.push(FieldError::new(
-                    format!("countries[{i}]"),
-                    format!("unknown country '{input}'{hint}"),
-                ));
-            }
-        }
-    }
-    codes
-}
-
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
 }

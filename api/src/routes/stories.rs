@@ -90,26 +90,9 @@ fn resolve_filter(
         }
     }
 
-    let catalog = Catalog::get();
-    for name in &q.country {
-        match catalog.resolve(name) {
-            Some(c) => {
-                if !filter.country_codes.contains(&c.code) {
-                    filter.country_codes.push(c.code.clone());
-                }
-            }
-            None => {
-                let near = catalog.suggest(name, 3);
-                let hint = if near.is_empty() {
-                    "use an ISO 3166-1 alpha-2 code or a country's name".to_string()
-                } else {
-                    format!("did you mean {}?", near.join(", "))
-                };
-                errors.push(FieldError::new(
-                    "country",
-                    format!("unknown country '{name}': {hint}"),
-                ));
-            }
+    for code in Catalog::get().resolve_all(&q.country, |_| "country".to_string(), &mut errors) {
+        if !filter.country_codes.contains(&code) {
+            filter.country_codes.push(code);
         }
     }
 

@@ -141,6 +141,8 @@ both_databases! {
         let mut fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
         fields.sort_unstable();
         assert_eq!(fields, ["countries[1]", "links[0].url", "related_url", "theme", "title"]);
+        let atlantis = p.errors.iter().find(|e| e.field == "countries[1]").expect("country");
+        assert!(atlantis.message.starts_with("unknown country 'Atlantis': "), "{}", atlantis.message);
         let res = app.as_browser(Method::POST, "/api/v1/stories", &s)
             .json(&serde_json::json!({"title": "x", "theme": "peace", "body": "y", "colour": "red"}))
             .send().await.expect("create");

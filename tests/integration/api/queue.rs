@@ -75,11 +75,15 @@ both_databases! {
         assert_eq!(codes, ["KH", "LA"]);
 
         let res = app.as_browser(Method::PATCH, &format!("/api/v1/submissions/{first}"), &s)
-            .json(&json!({"title": "Pelican wetland defenders freed", "countries": ["KH", "Atlantis"]}))
+            .json(&json!({"title": "Pelican wetland defenders freed", "countries": ["KH", "Cambodja", " "]}))
             .send().await.expect("edit");
         assert_eq!(res.status(), 422);
         let p: Problem = res.json().await.expect("problem");
-        assert_eq!(p.errors[0].field, "countries[1]");
+        let errors: Vec<(&str, &str)> = p.errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(errors, [
+            ("countries[1]", "unknown country 'Cambodja': did you mean Cambodia, Canada, Cabo Verde?"),
+            ("countries[2]", "is empty: give a country's code or name"),
+        ]);
         let res = app.as_browser(Method::PATCH, &format!("/api/v1/submissions/{first}"), &s)
             .json(&json!({"title": "Pelican wetland defenders freed", "byline": null}))
             .send().await.expect("edit");
