@@ -140,15 +140,51 @@ fn admit_in_transaction<T: Serialize>(
             other => other.into(),
         })?;
     }
-    // Housekeeping that keeps privacy promises: client hashes live only as long as the
-    // rate window needs them; idempotency answers a day.
-    q::forget_client_hashes(conn, now - window)?;
-    q::expire_answers(conn, now - Duration::seconds(IDEMPOTENCY_TTL_SECS))?;
     Ok(Answer {
         status,
         body,
         replayed: false,
     })
+}
+
+/// How often `serve` runs `housekeeping`.
+pub const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Keeps the privacy promises, on a timer rather than in each write: client hashes live only
+/// as long as the rate window needs them (plus at most `HOUSEKEEPING_EVERY`), idempotency
+/// answers a day. Returns how many hashes and answers it dropped.
+pub fn housekeeping(
+    conn: &mut DbConn,
+    settings: &ContributionSettings,
+) -> AppResult<(usize, usize)> {
+    let now = Utc::now().naive_utc();
+    db::write_transaction(conn, |conn| {
+        let hashes = q::forget_client_hashes(conn, now - seconds(settings.rate_window_secs))?;
+        let answers = q::expire_answers(conn, now - Duration::seconds(IDEMPOTENCY_TTL_SECS))?;
+        Ok((hashes, answers))
+    })
+}
+
+/// Runs `housekeeping` now and then every `HOUSEKEEPING_EVERY` on a thread of its own, for
+/// the process's life; a failure is logged and tried again next time.
+pub fn keep_house(pool: db::Pool, settings: ContributionSettings) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("housekeeping".into())
+        .spawn(move || loop {
+            let done = pool
+                .get()
+                .map_err(AppError::from)
+                .and_then(|mut conn| housekeeping(&mut conn, &settings));
+            match done {
+                Ok((hashes, answers)) if hashes + answers > 0 => {
+                    tracing::info!(hashes, answers, "forgot client hashes and old answers")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "housekeeping failed"),
+            }
+            std::thread::sleep(HOUSEKEEPING_EVERY);
+        })
+        .map(|_| ())
 }
 
 /// The stored answer for this key, if the same request was answered before; a 422 if the

@@ -377,6 +377,7 @@ fn serve(
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database.
     search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
+    peoples_stories_api::guard::keep_house(pool.clone(), settings.contributions.clone())?;
     let state = AppState::new(
         pool,
         url.backend,

@@ -343,6 +343,36 @@ fn tight_limits() -> ContributionSettings {
 }
 
 both_databases! {
+    async fn housekeeping_forgets_client_hashes_and_old_answers(app) {
+        use peoples_stories_api::db::schema::idempotency_keys;
+        let key = [("Idempotency-Key", "0c5e6b1a-3f1d-4f0a-9a51-7f1f2b6c9d01")];
+        let res = app.post_json("/api/v1/submissions", &submission("Kept a while"), &key).await;
+        assert_eq!(res.status(), 202);
+        let settings = test_settings();
+        let mut conn = app.pool.get().expect("conn");
+        let hashes = |conn: &mut _| -> Vec<Option<String>> {
+            submissions::table.select(submissions::client_hash).load(conn).expect("hashes")
+        };
+        // Within the rate window and the answers' day, nothing goes.
+        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (0, 0));
+        assert!(hashes(&mut conn)[0].is_some());
+        // Past the window, the hash goes; past a day, the stored answer.
+        let now = chrono::Utc::now().naive_utc();
+        let past_window = now - chrono::Duration::seconds(settings.rate_window_secs as i64 + 1);
+        diesel::update(submissions::table).set(submissions::created_at.eq(past_window)).execute(&mut conn).expect("age");
+        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (1, 0));
+        assert_eq!(hashes(&mut conn), [None]);
+        diesel::update(idempotency_keys::table)
+            .set(idempotency_keys::created_at.eq(now - chrono::Duration::days(2)))
+            .execute(&mut conn)
+            .expect("age");
+        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (0, 1));
+        let left: i64 = idempotency_keys::table.count().get_result(&mut conn).expect("count");
+        assert_eq!(left, 0);
+    }
+}
+
+both_databases! {
     settings = tight_limits();
 
     async fn rate_limits_answer_429_then_recover(app) {
