@@ -220,3 +220,36 @@ async fn hiding_a_guestbook_entry_takes_it_off_the_public_guestbook() {
         .is_ok());
     browser.close().await;
 }
+
+#[actix_rt::test]
+async fn the_stories_list_pages_forward_and_back() {
+    let (app, browser) = start("the_stories_list_pages_forward_and_back").await;
+    // The two seed stories and 27 more: two pages of 25.
+    for i in 0..27 {
+        crate::support::insert_story(
+            &app.pool,
+            &format!("Paged story {i:02}"),
+            "Text.",
+            "peace",
+            &["FR"],
+            Some("2024"),
+        );
+    }
+    sign_in(&browser).await;
+    browser.goto("/admin/stories").await;
+    browser.wait_for_text("29 in all").await;
+    browser.wait_for_text("Paged story 26").await;
+    let next = browser.wait_for_css("nav.pager a[rel=next]").await;
+    assert_eq!(next.text().await.expect("text"), "Next page");
+    browser.click(next).await;
+    browser.wait_for_path("/admin/stories?offset=25").await;
+    // Oldest last: the seed stories (2023) and the first paged ones are on the second page.
+    browser
+        .wait_for_texts(&["Paged story 00", "Previous page"])
+        .await;
+    assert!(!browser.text().await.contains("Next page"), "a third page");
+    browser.click_link("Previous page").await;
+    browser.wait_for_path("/admin/stories?offset=0").await;
+    browser.wait_for_text("Paged story 26").await;
+    browser.close().await;
+}

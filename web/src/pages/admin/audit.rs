@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use super::{when, AdminOnly, AdminProblem};
+use super::{admin_pager, when, AdminOnly, AdminProblem};
 use crate::api;
 use crate::components::status::{Empty, Loading};
 
@@ -126,10 +126,13 @@ fn Audit() -> impl IntoView {
                             let sep = if base.is_empty() { "" } else { "&" };
                             format!("/admin/audit?{base}{sep}offset={o}")
                         };
-                        let step = u64::from(PAGE);
-                        let more = (p.offset + step < p.total.max(0) as u64)
-                            .then(|| link(p.offset + step));
-                        let back = (p.offset > 0).then(|| link(p.offset.saturating_sub(step)));
+                        let pager = admin_pager(
+                            p.offset,
+                            p.total,
+                            PAGE,
+                            ("More audit entries", "Newer entries", "Older entries"),
+                            link,
+                        );
                         let last = (p.offset + p.items.len() as u64).min(p.total.max(0) as u64);
                         view! {
                             <p class="meta">
@@ -173,10 +176,7 @@ fn Audit() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label="More audit entries">
-                                {back.map(|h| view! { <a href=h>"Newer entries"</a> })}
-                                {more.map(|h| view! { <a href=h rel="next">"Older entries"</a> })}
-                            </nav>
+                            {pager}
                         }
                             .into_any()
                     }

@@ -233,6 +233,28 @@ pub fn AdminProblem(problem: Problem, retry: Callback<()>) -> impl IntoView {
     view! { <ProblemView problem retry /> }.into_any()
 }
 
+/// The links to the pages before and after an admin list's, whose page is `?offset=` in its
+/// URL: `href_for(offset)` is the URL of the page starting there; `labels` are the nav's
+/// accessible name and the two links' texts.
+pub fn admin_pager(
+    offset: u64,
+    total: i64,
+    page: u32,
+    labels: (&'static str, &'static str, &'static str),
+    href_for: impl Fn(u64) -> String,
+) -> impl IntoView {
+    let (name, back_text, more_text) = labels;
+    let step = u64::from(page);
+    let more = (offset + step < total.max(0) as u64).then(|| href_for(offset + step));
+    let back = (offset > 0).then(|| href_for(offset.saturating_sub(step)));
+    view! {
+        <nav class="pager" aria-label=name>
+            {back.map(|h| view! { <a href=h>{back_text}</a> })}
+            {more.map(|h| view! { <a href=h rel="next">{more_text}</a> })}
+        </nav>
+    }
+}
+
 /// A date and time as moderators read it: `2026-11-28 14:05 UTC`.
 pub fn when(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use peoples_stories_shared::StoryStatus;
 
-use super::{when, AdminProblem};
+use super::{admin_pager, when, AdminProblem};
 use crate::api;
 use crate::components::status::{Empty, Loading};
 
@@ -72,11 +72,13 @@ pub fn StoriesPage() -> impl IntoView {
                             Some(s) => format!("/admin/stories?status={}&", s.as_str()),
                             None => "/admin/stories?".to_string(),
                         };
-                        let step = u64::from(PAGE);
-                        let more = (page.offset + step < page.total.max(0) as u64)
-                            .then(|| format!("{base}offset={}", page.offset + step));
-                        let back = (page.offset > 0)
-                            .then(|| format!("{base}offset={}", page.offset.saturating_sub(step)));
+                        let pager = admin_pager(
+                            page.offset,
+                            page.total,
+                            PAGE,
+                            ("More stories", "Previous page", "Next page"),
+                            |o| format!("{base}offset={o}"),
+                        );
                         view! {
                             <p class="meta">{page.total} " in all"</p>
                             <table class="admin-table">
@@ -115,10 +117,7 @@ pub fn StoriesPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label="More stories">
-                                {back.map(|h| view! { <a href=h>"Previous page"</a> })}
-                                {more.map(|h| view! { <a href=h rel="next">"Next page"</a> })}
-                            </nav>
+                            {pager}
                         }
                             .into_any()
                     }

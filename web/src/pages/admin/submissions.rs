@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use peoples_stories_shared::SubmissionStatus;
 
-use super::{when, AdminProblem};
+use super::{admin_pager, when, AdminProblem};
 use crate::api;
 use crate::components::status::{Empty, Loading};
 
@@ -65,22 +65,13 @@ pub fn SubmissionsPage() -> impl IntoView {
                     }
                     Ok(page) => {
                         let st = status.get_untracked();
-                        let more = (page.offset + u64::from(PAGE) < page.total.max(0) as u64)
-                            .then(|| {
-                                format!(
-                                    "/admin/submissions?status={}&offset={}",
-                                    st.as_str(),
-                                    page.offset + u64::from(PAGE),
-                                )
-                            });
-                        let back = (page.offset > 0)
-                            .then(|| {
-                                format!(
-                                    "/admin/submissions?status={}&offset={}",
-                                    st.as_str(),
-                                    page.offset.saturating_sub(u64::from(PAGE)),
-                                )
-                            });
+                        let pager = admin_pager(
+                            page.offset,
+                            page.total,
+                            PAGE,
+                            ("More submissions", "Previous page", "Next page"),
+                            |o| format!("/admin/submissions?status={}&offset={o}", st.as_str()),
+                        );
                         view! {
                             <p class="meta">{page.total} " in all"</p>
                             <table class="admin-table">
@@ -112,10 +103,7 @@ pub fn SubmissionsPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label="More submissions">
-                                {back.map(|h| view! { <a href=h>"Previous page"</a> })}
-                                {more.map(|h| view! { <a href=h rel="next">"Next page"</a> })}
-                            </nav>
+                            {pager}
                         }
                             .into_any()
                     }
