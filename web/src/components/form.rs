@@ -95,6 +95,33 @@ pub fn FieldMessage(errors: FormErrors, #[prop(into)] field: String) -> impl Int
     }
 }
 
+/// A field's `aria-describedby` (its hint, then its error while it has one) and its
+/// `aria-invalid`, both following the form's errors.
+fn described_and_invalid(
+    errors: FormErrors,
+    field: &str,
+    hint_id: Option<String>,
+) -> (
+    impl Fn() -> Option<String> + Send + Sync + 'static,
+    impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+) {
+    let described = {
+        let field = field.to_string();
+        move || {
+            let mut ids: Vec<String> = hint_id.iter().cloned().collect();
+            if errors.has(&field) {
+                ids.push(error_id(&field));
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = {
+        let field = field.to_string();
+        move || errors.has(&field).then_some("true")
+    };
+    (described, invalid)
+}
+
 /// A labelled text input bound to `value`, with its error under it.
 #[component]
 pub fn TextField(
@@ -111,25 +138,8 @@ pub fn TextField(
 ) -> impl IntoView {
     let id = field_id(&field);
     let hint_id = format!("{id}-hint");
-    let described = {
-        let field = field.clone();
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if errors.has(&field) {
-                ids.push(error_id(&field));
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let invalid = {
-        let field = field.clone();
-        move || errors.has(&field).then_some("true")
-    };
+    let (described, invalid) =
+        described_and_invalid(errors, &field, hint.is_some().then(|| hint_id.clone()));
     view! {
         <div class="field">
             <label for=id.clone()>{label} {required.then_some(" (required)")}</label>
@@ -163,25 +173,8 @@ pub fn TextArea(
 ) -> impl IntoView {
     let id = field_id(&field);
     let hint_id = format!("{id}-hint");
-    let described = {
-        let field = field.clone();
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if errors.has(&field) {
-                ids.push(error_id(&field));
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let invalid = {
-        let field = field.clone();
-        move || errors.has(&field).then_some("true")
-    };
+    let (described, invalid) =
+        described_and_invalid(errors, &field, hint.is_some().then(|| hint_id.clone()));
     view! {
         <div class="field">
             <label for=id.clone()>{label} {required.then_some(" (required)")}</label>
