@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use peoples_stories_shared::{Country, Theme};
+use peoples_stories_shared::{Country, FieldError, Theme};
 
 use super::schema::{stories, story_countries, themes};
 use super::stories::PUBLISHED;
@@ -16,6 +16,28 @@ pub struct ThemeRow {
     pub slug: String,
     pub name: String,
     pub description: String,
+}
+
+/// The id of the theme `slug` names (trimmed, any case). Anything else adds an error on
+/// `theme` listing the themes, except an empty slug when `theme` already has one (a form's
+/// own "choose a theme").
+pub fn resolve_theme(themes: &[ThemeRow], slug: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
+    let wanted = slug.trim().to_lowercase();
+    if let Some(t) = themes.iter().find(|t| t.slug == wanted) {
+        return Some(t.id);
+    }
+    if !(wanted.is_empty() && errors.iter().any(|e| e.field == "theme")) {
+        let slugs: Vec<&str> = themes.iter().map(|t| t.slug.as_str()).collect();
+        errors.push(FieldError::new(
+            "theme",
+            format!(
+                "unknown theme '{}': the themes are {}",
+                slug.trim(),
+                slugs.join(", ")
+            ),
+        ));
+    }
+    None
 }
 
 /// The themes in display order.

@@ -172,17 +172,8 @@ pub fn edit(
             next.related_url = v;
         }
         let mut errors = next.validate();
-        let themes = taxonomy::theme_rows(conn)?;
-        let theme_id = themes
-            .iter()
-            .find(|t| t.slug == next.theme.trim())
-            .map(|t| t.id);
-        if theme_id.is_none() && !next.theme.trim().is_empty() {
-            errors.push(FieldError::new(
-                "theme",
-                format!("unknown theme '{}'", next.theme),
-            ));
-        }
+        let theme_id =
+            taxonomy::resolve_theme(&taxonomy::theme_rows(conn)?, &next.theme, &mut errors);
         let codes =
             Catalog::get().resolve_all(&next.countries, |i| format!("countries[{i}]"), &mut errors);
         check(errors)?;

@@ -28,27 +28,8 @@ fn trimmed(s: Option<String>) -> Option<String> {
 /// Checks the shape, then the theme, countries and links; names every bad field at once.
 fn check_input(conn: &mut DbConn, input: StoryInput) -> AppResult<Checked> {
     let mut errors = input.validate();
-    let themes = taxonomy::theme_rows(conn)?;
-    let theme_id = match themes.iter().find(|t| t.slug == input.theme.trim()) {
-        Some(t) => t.id,
-        None => {
-            if !input.theme.trim().is_empty() {
-                errors.push(FieldError::new(
-                    "theme",
-                    format!(
-                        "unknown theme '{}': the themes are {}",
-                        input.theme,
-                        themes
-                            .iter()
-                            .map(|t| t.slug.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-            0
-        }
-    };
+    let theme_id = taxonomy::resolve_theme(&taxonomy::theme_rows(conn)?, &input.theme, &mut errors)
+        .unwrap_or(0);
     let codes =
         Catalog::get().resolve_all(&input.countries, |i| format!("countries[{i}]"), &mut errors);
     let mut links = Vec::new();

@@ -69,24 +69,8 @@ pub async fn create_submission(
     let answer = web::block(move || -> AppResult<Answer> {
         let mut conn = state.pool.get()?;
         let conn: &mut DbConn = &mut conn;
-        let theme_id = taxonomy::theme_rows(conn)?
-            .into_iter()
-            .find(|t| t.slug == sub.theme.trim())
-            .map(|t| t.id);
-        if theme_id.is_none() && !sub.theme.trim().is_empty() {
-            let slugs: Vec<String> = taxonomy::theme_rows(conn)?
-                .into_iter()
-                .map(|t| t.slug)
-                .collect();
-            errors.push(FieldError::new(
-                "theme",
-                format!(
-                    "unknown theme '{}': one of {}",
-                    sub.theme.trim(),
-                    slugs.join(", ")
-                ),
-            ));
-        }
+        let theme_id =
+            taxonomy::resolve_theme(&taxonomy::theme_rows(conn)?, &sub.theme, &mut errors);
         let codes =
             Catalog::get().resolve_all(&sub.countries, |i| format!("countries[{i}]"), &mut errors);
         let (Some(theme_id), true) = (theme_id, errors.is_empty()) else {

@@ -73,19 +73,8 @@ fn resolve_filter(
 
     if !q.theme.is_empty() {
         for slug in &q.theme {
-            match themes.iter().find(|t| t.slug == slug.to_lowercase()) {
-                Some(t) => filter.theme_ids.push(t.id),
-                None => errors.push(FieldError::new(
-                    "theme",
-                    format!(
-                        "unknown theme '{slug}': the themes are {}",
-                        themes
-                            .iter()
-                            .map(|t| t.slug.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )),
+            if let Some(id) = taxonomy::resolve_theme(themes, slug, &mut errors) {
+                filter.theme_ids.push(id);
             }
         }
     }

@@ -129,6 +129,8 @@ both_databases! {
         assert_eq!(got, want, "{p:?}");
         let atlantis = p.errors.iter().find(|e| e.field == "countries[0]").expect("country");
         assert!(atlantis.message.contains("Atlantis"), "{}", atlantis.message);
+        let theme = p.errors.iter().find(|e| e.field == "theme").expect("theme");
+        assert_eq!(theme.message, "unknown theme 'gossip': the themes are justice, freedom, peace, democracy, well-being");
 
         // Limits: too many links, too many URLs in the text, a title too long, control characters.
         let mut s = submission("x".repeat(301).as_str());
