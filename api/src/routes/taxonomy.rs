@@ -14,8 +14,10 @@ use crate::search::Facet;
 use crate::state::AppState;
 
 /// Runs `read` on a pooled connection with the published story counts per value of `facet`
-/// from the search index when it is up to date with the database (`None` otherwise: `read`
-/// counts in the database, which takes seconds at a million stories).
+/// from the search index, which follows the database within a second (`None` while the index
+/// is first being built: `read` counts in the database, which takes seconds at a million
+/// stories). Counts shown beside names may lag a second; falling back to the database
+/// whenever another node had just written would make them take seconds instead.
 async fn with_counts<T, F>(state: &AppState, facet: Facet, read: F) -> AppResult<T>
 where
     T: Send + 'static,
@@ -27,7 +29,7 @@ where
     let search = state.search.clone();
     web::block(move || -> AppResult<T> {
         let mut conn = pool.get()?;
-        let counts = search.exact_counts(&mut conn, facet)?;
+        let counts = search.published_counts(facet)?;
         Ok(read(&mut conn, counts.as_ref())?)
     })
     .await?
