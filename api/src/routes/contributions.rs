@@ -324,8 +324,6 @@ fn honeypot(errors: &mut Vec<FieldError>, website: Option<&str>) {
     }
 }
 
-/// ISO codes for what the reader typed ("KH", "Cambodia", "Burma"), in order, without
-/// repeats; an error naming each one not recognised, with suggestions.
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.into()))
 }

@@ -79,11 +79,8 @@ fn resolve_filter(
         }
     }
 
-    for code in Catalog::get().resolve_all(&q.country, |_| "country".to_string(), &mut errors) {
-        if !filter.country_codes.contains(&code) {
-            filter.country_codes.push(code);
-        }
-    }
+    filter.country_codes =
+        Catalog::get().resolve_all(&q.country, |_| "country".to_string(), &mut errors);
 
     if !q.source.is_empty() {
         for (key, row) in q.source.iter().zip(sources::find_rows(conn, &q.source)?) {

@@ -189,7 +189,7 @@ impl Passage {
     }
 }
 
-pub(super) fn html_escape(s: &str) -> String {
+fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
