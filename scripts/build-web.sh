@@ -13,7 +13,7 @@
 #   .../npm/node_modules/.bin/wasm-opt                          npm's binaryen
 #   .../wasm-opt/<sha256>.wasm                                  optimised outputs by input hash
 #
-# See /work/shared/docs/toolchain.md for why the Debian compiler is the fallback when rustup
+# See docs/wasm-toolchain.md for why the Debian compiler is the fallback when rustup
 # has no wasm32 target (the Rust toolchain servers are unreachable here).
 set -euo pipefail
 

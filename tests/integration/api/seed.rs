@@ -11,7 +11,7 @@ pub const TREATY_SLUG: &str =
 
 /// The paragraphs of the original page, as printed (non-breaking spacer lines dropped).
 fn original_paragraphs() -> Vec<String> {
-    let path = repo_root().join("../shared/seeds/peoples-stories-justice.txt");
+    let path = repo_root().join("tests/fixtures/peoples-stories-justice.txt");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the seed page {} must be readable: {e}", path.display()));
     text.lines()
