@@ -84,12 +84,40 @@ where
 {
     app.service(
         utoipa_actix_web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(writes_move_the_cache))
             .wrap(public_cors())
             .configure(routes::api_v1)
             .default_service(web::to(api_not_found)),
     )
     .service(routes::health::healthz)
     .service(routes::health::readyz)
+}
+
+/// After a change this node answered successfully (any method but GET, HEAD and OPTIONS),
+/// moves the response cache's key before the response leaves, so the writer's next read is
+/// never an answer from before its write. And every API response that did not say how it may
+/// be cached (everything but the public reads, which are cached as `cache.rs` says) gets
+/// `Cache-Control: no-store`: moderators' lists, private data, errors.
+async fn writes_move_the_cache(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    let change = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let cache = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.cache.clone());
+    let mut res = next.call(req).await?;
+    if change && res.status().is_success() {
+        if let Some(cache) = cache {
+            cache.note_write();
+        }
+    }
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
 }
 
 /// Other sites (an NGO's page, a researcher's notebook) may read the public API from the

@@ -20,6 +20,8 @@ pub struct FileConfig {
     pub bind: Option<String>,
     pub web_dist: Option<PathBuf>,
     pub pool_size: Option<u32>,
+    /// Memory budget of the response cache, in MiB (0 turns it off).
+    pub cache_mb: Option<u64>,
     pub index_dir: Option<PathBuf>,
     pub public_origin: Option<String>,
     pub secure_cookies: Option<bool>,
@@ -57,6 +59,8 @@ pub struct Settings {
     pub bind: String,
     pub web_dist: PathBuf,
     pub pool_size: u32,
+    /// Memory budget of the response cache, in bytes (0: no cache).
+    pub cache_bytes: u64,
     /// Where this node keeps its search index.
     pub index_dir: PathBuf,
     pub contributions: ContributionSettings,
@@ -138,16 +142,29 @@ impl ContributionFlags {
     }
 }
 
+/// `serve`'s own settings as flags or environment variables gave them.
+#[derive(Debug, Clone, Default)]
+pub struct ServeFlags {
+    pub bind: Option<String>,
+    pub web_dist: Option<PathBuf>,
+    pub pool_size: Option<u32>,
+    pub cache_mb: Option<u64>,
+}
+
 impl Settings {
     pub fn resolve(
         file: FileConfig,
         database_url: Option<String>,
-        bind: Option<String>,
-        web_dist: Option<PathBuf>,
-        pool_size: Option<u32>,
+        serve: ServeFlags,
         index_dir: Option<PathBuf>,
         contributions: ContributionFlags,
     ) -> Settings {
+        let ServeFlags {
+            bind,
+            web_dist,
+            pool_size,
+            cache_mb,
+        } = serve;
         let database_url = database_url
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
@@ -165,6 +182,9 @@ impl Settings {
                 .or(file.web_dist)
                 .unwrap_or_else(|| PathBuf::from(DEFAULT_WEB_DIST)),
             pool_size: pool_size.or(file.pool_size).unwrap_or(16),
+            cache_bytes: cache_mb
+                .or(file.cache_mb)
+                .map_or(crate::cache::DEFAULT_BUDGET_BYTES, |mb| mb * 1024 * 1024),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod countries;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod extract;
 pub mod generate;
 pub mod guard;
 pub mod moderation;
+pub mod reading;
 pub mod routes;
 pub mod search;
 pub mod seed;

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use peoples_stories_api::config::{self, AuthFlags, FileConfig, Settings};
+use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::{app, generate, seed, state::AppState};
@@ -111,6 +111,10 @@ struct ServeArgs {
     /// Database connections to keep (default 16).
     #[arg(long, env = "PS_POOL_SIZE")]
     pool_size: Option<u32>,
+    /// Memory budget of the response cache of public reads, in MiB (default 32; 0 turns
+    /// the cache off).
+    #[arg(long, env = "PS_CACHE_MB")]
+    cache_mb: Option<u64>,
     /// The site's public origin (https://stories.example.org): cookie-authenticated changes
     /// must come from it; https turns on secure cookies. Default: the request's own host.
     #[arg(long, env = "PS_PUBLIC_ORIGIN")]
@@ -169,12 +173,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             session_max_hours: serve_args.as_ref().and_then(|a| a.session_max_hours),
         },
     )?;
+    let serve_flags = serve_args
+        .as_ref()
+        .map(|a| ServeFlags {
+            bind: a.bind.clone(),
+            web_dist: a.web_dist.clone(),
+            pool_size: a.pool_size,
+            cache_mb: a.cache_mb,
+        })
+        .unwrap_or_default();
     let settings = Settings::resolve(
         file,
         cli.database_url.clone(),
-        serve_args.as_ref().and_then(|a| a.bind.clone()),
-        serve_args.as_ref().and_then(|a| a.web_dist.clone()),
-        serve_args.as_ref().and_then(|a| a.pool_size),
+        serve_flags,
         cli.index_dir.clone(),
         serve_args.map(|a| a.contributions).unwrap_or_default(),
     );
@@ -374,9 +385,6 @@ fn serve(
             settings.index_dir.display()
         )
     })?);
-    // The follower builds the index if it is new or stale, then applies changes within a
-    // second of their commit, on this node and any other sharing the database.
-    search.follow(pool.clone(), std::time::Duration::from_millis(500))?;
     peoples_stories_api::guard::keep_house(pool.clone(), settings.contributions.clone())?;
     let state = AppState::new(
         pool,
@@ -384,7 +392,12 @@ fn serve(
         search,
         settings.contributions.clone(),
         auth,
-    )?;
+    )?
+    .with_cache_budget(settings.cache_bytes);
+    // The follower builds the index if it is new or stale, then applies changes within a
+    // second of their commit, on this node and any other sharing the database; the data
+    // versions that key the response cache are read as often.
+    state.follow(std::time::Duration::from_millis(500))?;
     tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
     actix_web::rt::System::new()
         .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;

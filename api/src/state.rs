@@ -1,8 +1,10 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::auth::AuthConfig;
+use crate::cache::{ResponseCache, DEFAULT_BUDGET_BYTES};
 use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
 use crate::search::SearchIndex;
@@ -21,6 +23,8 @@ pub struct AppState {
     pub contributions: Arc<ContributionSettings>,
     /// The key of client hashes, shared by every node through the database.
     pub client_key: Arc<Vec<u8>>,
+    /// Finished public responses (see `cache.rs`).
+    pub cache: Arc<ResponseCache>,
 }
 
 impl AppState {
@@ -37,7 +41,11 @@ impl AppState {
         })?;
         let client_key = hex::decode(key.trim())
             .map_err(|e| anyhow::anyhow!("the stored {CLIENT_KEY} is not hex: {e}"))?;
+        let cache = ResponseCache::new(DEFAULT_BUDGET_BYTES);
+        let (guestbook, sources) = db::versions::read(&mut *pool.get()?)?;
+        cache.set_data_versions(guestbook, sources);
         Ok(AppState {
+            cache: Arc::new(cache),
             pool,
             backend,
             search,
@@ -45,5 +53,21 @@ impl AppState {
             client_key: Arc::new(client_key),
             auth: Arc::new(auth),
         })
+    }
+
+    /// The same state with a response cache of `budget` bytes (0: no cache).
+    pub fn with_cache_budget(mut self, budget: u64) -> AppState {
+        let cache = ResponseCache::new(budget);
+        cache.set_data_versions(self.cache.data_versions().0, self.cache.data_versions().1);
+        self.cache = Arc::new(cache);
+        self
+    }
+
+    /// Starts the threads that keep this node current with the database, for the process's
+    /// life: the search index follower (which also builds the index when it is new) and the
+    /// reader of the data versions that key the response cache. Both look every `every`.
+    pub fn follow(&self, every: Duration) -> std::io::Result<()> {
+        self.search.follow(self.pool.clone(), every)?;
+        self.cache.follow(self.pool.clone(), every)
     }
 }

@@ -10,6 +10,7 @@ pub mod date;
 pub mod highlight;
 pub mod list;
 pub mod moderation;
+pub mod params;
 pub mod problem;
 pub mod story;
 pub mod taxonomy;
@@ -26,6 +27,7 @@ pub use moderation::{
     Me, Moderator, NewApiToken, RejectSubmission, Role, SourceInput, SourcePatch, StoryInput,
     StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
 };
+pub use params::{Paging, QueryReader};
 pub use problem::{FieldError, Problem};
 pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};
 pub use taxonomy::{Country, Source, Theme};

@@ -5,15 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::date::PartialDate;
+use crate::params::{Paging, QueryReader};
 use crate::problem::FieldError;
 use crate::story::Story;
 
-/// The largest page a client may ask for.
-pub const MAX_LIMIT: u32 = 100;
-/// The page size when a client names none.
-pub const DEFAULT_LIMIT: u32 = 20;
-/// The furthest start a client may ask for; far beyond any real archive.
-pub const MAX_OFFSET: u64 = 10_000_000;
+pub use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 /// The longest keyword query, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
 /// The facets a list can count.
@@ -87,34 +83,24 @@ impl ListStoriesQuery {
 
     /// Reads a query string (without the `?`). Every bad parameter is reported, each by name,
     /// with what is allowed; unknown parameters are refused rather than silently ignored.
+    /// `country`, `theme`, `source` and `facets` may repeat (`facets=country&facets=year`
+    /// equals `facets=country,year`); paging follows the rules of every list (`Paging`).
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
         let mut out = ListStoriesQuery::new();
-        let mut errors = Vec::new();
-        let mut seen_single: Vec<String> = Vec::new();
-        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-            let key = key.into_owned();
-            let value = value.trim().to_string();
-            let single = matches!(
-                key.as_str(),
-                "q" | "from" | "to" | "sort" | "limit" | "offset" | "facets"
-            );
-            if single {
-                if seen_single.contains(&key) {
-                    errors.push(FieldError::new(
-                        &key,
-                        format!("'{key}' may be given only once"),
-                    ));
-                    continue;
-                }
-                seen_single.push(key.clone());
+        let mut reader =
+            QueryReader::new(&Self::PARAMETERS, &["country", "theme", "source", "facets"]);
+        let mut paging = Paging::default();
+        for (key, value) in reader.pairs(query) {
+            if paging.read(&key, &value, &mut reader.errors) {
+                continue;
             }
             match key.as_str() {
                 "q" => {
                     if value.chars().count() > MAX_QUERY_CHARS {
-                        errors.push(FieldError::new(
+                        reader.error(
                             "q",
                             format!("the query is too long: at most {MAX_QUERY_CHARS} characters"),
-                        ));
+                        );
                     } else if !value.is_empty() {
                         out.q = Some(value);
                     }
@@ -122,10 +108,13 @@ impl ListStoriesQuery {
                 "facets" => {
                     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
                         if !FACETS.contains(&name) {
-                            errors.push(FieldError::new(
+                            reader.error(
                                 "facets",
-                                format!("unknown facet '{name}': the facets are {}", FACETS.join(", ")),
-                            ));
+                                format!(
+                                    "unknown facet '{name}': the facets are {}",
+                                    FACETS.join(", ")
+                                ),
+                            );
                         } else if !out.facets.iter().any(|f| f == name) {
                             out.facets.push(name.to_string());
                         }
@@ -133,7 +122,7 @@ impl ListStoriesQuery {
                 }
                 "country" | "theme" | "source" => {
                     if value.is_empty() {
-                        errors.push(FieldError::new(&key, format!("'{key}' must not be empty")));
+                        reader.error(&key, format!("'{key}' must not be empty"));
                         continue;
                     }
                     let list = match key.as_str() {
@@ -153,40 +142,24 @@ impl ListStoriesQuery {
                             out.to = Some(d)
                         }
                     }
-                    Err(e) => errors.push(FieldError::new(&key, e.0)),
+                    Err(e) => reader.error(&key, e.0),
                 },
-                "sort" => match value.as_str() {
+                _ => match value.as_str() {
                     "newest" => out.sort = Some(SortOrder::Newest),
                     "oldest" => out.sort = Some(SortOrder::Oldest),
                     "relevance" => out.sort = Some(SortOrder::Relevance),
-                    other => errors.push(FieldError::new(
+                    other => reader.error(
                         "sort",
-                        format!("'{other}' is not a sort order: use 'newest', 'oldest' or 'relevance'"),
-                    )),
-                },
-                "limit" => match value.parse::<u32>() {
-                    Ok(n) if (1..=MAX_LIMIT).contains(&n) => out.limit = n,
-                    _ => errors.push(FieldError::new(
-                        "limit",
-                        format!("'{value}' is not a page size: use a whole number from 1 to {MAX_LIMIT}"),
-                    )),
-                },
-                "offset" => match value.parse::<u64>() {
-                    Ok(n) if n <= MAX_OFFSET => out.offset = n,
-                    _ => errors.push(FieldError::new(
-                        "offset",
-                        format!("'{value}' is not a start: use a whole number from 0 to {MAX_OFFSET}"),
-                    )),
-                },
-                other => errors.push(FieldError::new(
-                    other,
-                    format!(
-                        "unknown parameter '{other}': the parameters are {}",
-                        Self::PARAMETERS.join(", ")
+                        format!(
+                            "'{other}' is not a sort order: use 'newest', 'oldest' or 'relevance'"
+                        ),
                     ),
-                )),
+                },
             }
         }
+        out.limit = paging.limit;
+        out.offset = paging.offset;
+        let mut errors = reader.errors;
         if out.sort == Some(SortOrder::Relevance) && out.q.is_none() {
             errors.push(FieldError::new(
                 "sort",
@@ -301,7 +274,8 @@ mod tests {
         let errs =
             ListStoriesQuery::parse("limit=0&from=2023-13&sort=sideways&colour=red").unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["limit", "from", "sort", "colour"]);
+        // Names the list does not take first, then bad values in the order given.
+        assert_eq!(fields, ["colour", "limit", "from", "sort"]);
         assert!(ListStoriesQuery::parse("limit=1000").is_err());
         assert!(ListStoriesQuery::parse("offset=-1").is_err());
         assert!(ListStoriesQuery::parse("from=2024&to=2023").is_err());
@@ -309,5 +283,14 @@ mod tests {
         assert!(ListStoriesQuery::parse("facets=colour").is_err());
         assert!(ListStoriesQuery::parse(&format!("q={}", "a".repeat(501))).is_err());
         assert_eq!(ListStoriesQuery::parse("q=").unwrap().q, None);
+        assert!(ListStoriesQuery::parse("sort=newest&sort=oldest").is_err());
+    }
+
+    #[test]
+    fn facets_repeat_or_join() {
+        let joined = ListStoriesQuery::parse("facets=country,year").unwrap();
+        let repeated = ListStoriesQuery::parse("facets=country&facets=year").unwrap();
+        assert_eq!(joined.facets, ["country", "year"]);
+        assert_eq!(repeated, joined);
     }
 }

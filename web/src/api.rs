@@ -19,11 +19,16 @@ use serde::Serialize;
 
 /// `GET`s `path` (e.g. `/api/v1/stories?limit=20`) and reads the JSON answer as `T`.
 ///
+/// The browser revalidates every answer it holds (`cache: no-cache`): public reads may be
+/// kept for half a minute by others, but the app shows what the server has now (a reader's
+/// own guestbook entry, a moderator's edit), at the cost of a 304 when nothing changed.
+///
 /// A non-2xx answer becomes the server's problem+json body, or a Problem describing the
 /// status when the body is not one; a network failure becomes a Problem with status 0.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Problem> {
     let response = Request::get(path)
         .header("Accept", "application/json")
+        .cache(web_sys::RequestCache::NoCache)
         .send()
         .await
         .map_err(network_problem)?;

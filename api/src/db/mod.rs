@@ -13,6 +13,7 @@ pub mod schema;
 pub mod sources;
 pub mod stories;
 pub mod taxonomy;
+pub mod versions;
 
 use std::path::Path;
 use std::time::Duration;

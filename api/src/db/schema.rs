@@ -247,3 +247,12 @@ diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, api_tokens, audit_log);
+
+diesel::table! {
+    /// Version numbers of the guestbook and the sources list, moved by triggers
+    /// (migration 000006); the response cache keys on them.
+    data_versions (area) {
+        area -> Text,
+        version -> BigInt,
+    }
+}

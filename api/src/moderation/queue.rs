@@ -4,58 +4,20 @@
 
 use chrono::Utc;
 use peoples_stories_shared::{
-    CountryRef, FieldError, GuestbookAction, GuestbookEntry, GuestbookStatus, LinkInput, Story,
-    StoryInput, StoryStatus, Submission, SubmissionPage, SubmissionPatch, SubmissionStatus,
-    SubmittedLink,
+    FieldError, GuestbookAction, GuestbookEntry, GuestbookStatus, LinkInput, Story, StoryInput,
+    StoryStatus, Submission, SubmissionPatch, SubmissionStatus, SubmittedLink,
 };
 
 use super::{check, stories, ActorId};
 use crate::countries::Catalog;
-use crate::db::contributions::{self, GuestbookRow, SubmissionRow};
 use crate::db::{audit, queue, taxonomy, write_transaction, DbConn};
 use crate::error::{AppError, AppResult};
 
 /// Most guestbook entries one bulk action may name.
 pub const BULK_MAX: usize = 500;
 
-fn to_submission(row: SubmissionRow, theme: String) -> AppResult<Submission> {
-    let codes: Vec<String> = serde_json::from_str(&row.countries)
-        .map_err(|e| anyhow::anyhow!("submission {} countries: {e}", row.id))?;
-    let links: Vec<SubmittedLink> = serde_json::from_str(&row.links)
-        .map_err(|e| anyhow::anyhow!("submission {} links: {e}", row.id))?;
-    let catalog = Catalog::get();
-    Ok(Submission {
-        id: row.id,
-        status: SubmissionStatus::parse(&row.status)
-            .ok_or_else(|| anyhow::anyhow!("submission {} has status {}", row.id, row.status))?,
-        title: row.title,
-        body: row.body,
-        theme,
-        countries: codes
-            .into_iter()
-            .map(|code| CountryRef {
-                name: catalog
-                    .by_code(&code)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| code.clone()),
-                code,
-            })
-            .collect(),
-        byline: row.byline,
-        email: row.email,
-        links,
-        related_url: row.related_url,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-        reject_reason: row.reject_reason,
-        story_id: row.story_id,
-    })
-}
-
 fn find(conn: &mut DbConn, id: i64) -> AppResult<Submission> {
-    let (row, theme) = contributions::find_submission(conn, id)?
-        .ok_or_else(|| AppError::NotFound(format!("no submission has the id {id}")))?;
-    to_submission(row, theme)
+    crate::reading::manage::submission_in(conn, id)
 }
 
 fn pending(s: &Submission) -> AppResult<()> {
@@ -84,35 +46,6 @@ fn entry(
         target_id: Some(id.to_string()),
         details,
     }
-}
-
-/// A page of the queue, oldest first; every status when `status` is None.
-pub fn list(
-    conn: &mut DbConn,
-    status: Option<SubmissionStatus>,
-    limit: u32,
-    offset: u64,
-) -> AppResult<SubmissionPage> {
-    let (rows, total) = queue::list_submissions(
-        conn,
-        status.map(|s| s.as_str()),
-        i64::from(limit),
-        offset as i64,
-    )?;
-    Ok(SubmissionPage {
-        items: rows
-            .into_iter()
-            .map(|(r, t)| to_submission(r, t))
-            .collect::<AppResult<_>>()?,
-        total,
-        limit,
-        offset,
-    })
-}
-
-/// One submission with its private contact details.
-pub fn get(conn: &mut DbConn, id: i64) -> AppResult<Submission> {
-    find(conn, id)
 }
 
 /// The story a submission would become.
@@ -278,30 +211,6 @@ pub fn reject(conn: &mut DbConn, actor: ActorId, id: i64, reason: &str) -> AppRe
     })
 }
 
-fn to_entry(r: GuestbookRow) -> GuestbookEntry {
-    GuestbookEntry {
-        id: r.id,
-        status: GuestbookStatus::parse(&r.status),
-        name: r.name,
-        country_name: crate::countries::name_of(r.country_code.as_deref()),
-        country: r.country_code,
-        message: r.message,
-        created_at: r.created_at.and_utc(),
-    }
-}
-
-/// Guestbook entries with a status, newest first, with their status.
-pub fn list_guestbook(
-    conn: &mut DbConn,
-    status: GuestbookStatus,
-    limit: u32,
-    offset: u64,
-) -> AppResult<(Vec<GuestbookEntry>, i64)> {
-    let (rows, total) =
-        contributions::list_guestbook(conn, status.as_str(), i64::from(limit), offset as i64)?;
-    Ok((rows.into_iter().map(to_entry).collect(), total))
-}
-
 /// Shows, holds or hides one entry.
 pub fn set_guestbook_status(
     conn: &mut DbConn,
@@ -324,9 +233,10 @@ pub fn set_guestbook_status(
             ),
             Utc::now().naive_utc(),
         )?;
-        Ok(to_entry(queue::guestbook_entry(conn, id)?.ok_or_else(
-            || anyhow::anyhow!("guestbook entry {id} vanished"),
-        )?))
+        Ok(crate::reading::guestbook::entry_with_status(
+            queue::guestbook_entry(conn, id)?
+                .ok_or_else(|| anyhow::anyhow!("guestbook entry {id} vanished"))?,
+        ))
     })
 }
 

@@ -2,12 +2,14 @@
 
 use actix_web::{get, web, HttpRequest};
 use chrono::{NaiveDate, NaiveDateTime};
-use peoples_stories_shared::{AuditPage, FieldError, Problem};
+use peoples_stories_shared::{AuditPage, Paging, Problem, QueryReader};
 use utoipa::IntoParams;
 
 use crate::auth::Admin;
-use crate::db::{accounts, audit};
+use crate::db::audit;
 use crate::error::{AppError, AppResult};
+use crate::reading::manage::AuditQuery;
+use crate::reading::{self, Reader};
 use crate::state::AppState;
 
 /// The query parameters of `GET /api/v1/audit`, all optional and combined.
@@ -32,11 +34,6 @@ pub struct AuditParams {
     /// Entries before the end of this day (`YYYY-MM-DD`) or before this RFC 3339 time.
     #[param(example = "2026-11-30")]
     to: Option<String>,
-    /// Page size, 1 to 100; default 50.
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    #[param(minimum = 0)]
-    offset: Option<u64>,
 }
 
 /// Parses `YYYY-MM-DD` (the day's start, or with `end` the next day's start) or RFC 3339.
@@ -50,62 +47,52 @@ fn parse_time(v: &str, end: bool) -> Option<NaiveDateTime> {
         .map(|t| t.naive_utc())
 }
 
-struct Parsed {
-    actor: Option<String>,
-    filter: audit::AuditFilter,
-    limit: u32,
-    offset: u64,
-}
-
-fn parse(query: &str) -> Result<Parsed, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut p = Parsed {
+fn parse(query: &str) -> AppResult<AuditQuery> {
+    let mut reader = QueryReader::new(
+        &[
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "from",
+            "to",
+            "limit",
+            "offset",
+        ],
+        &[],
+    );
+    let mut q = AuditQuery {
         actor: None,
         filter: audit::AuditFilter::default(),
-        limit: 50,
-        offset: 0,
+        paging: Paging::default(),
     };
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        let v = v.trim().to_string();
-        match k.as_ref() {
-            "actor" => p.actor = Some(v.to_lowercase()),
-            "action" => p.filter.action = Some(v),
-            "target_type" => p.filter.target_type = Some(v),
-            "target_id" => p.filter.target_id = Some(v),
+    for (k, v) in reader.pairs(query) {
+        if q.paging.read(&k, &v, &mut reader.errors) {
+            continue;
+        }
+        match k.as_str() {
+            "actor" => q.actor = Some(v.to_lowercase()),
+            "action" => q.filter.action = Some(v),
+            "target_type" => q.filter.target_type = Some(v),
+            "target_id" => q.filter.target_id = Some(v),
             "from" => match parse_time(&v, false) {
-                Some(t) => p.filter.from = Some(t),
-                None => errors.push(FieldError::new("from", "use YYYY-MM-DD or an RFC 3339 time")),
+                Some(t) => q.filter.from = Some(t),
+                None => reader.error("from", "use YYYY-MM-DD or an RFC 3339 time"),
             },
-            "to" => match parse_time(&v, true) {
-                Some(t) => p.filter.until = Some(t),
-                None => errors.push(FieldError::new("to", "use YYYY-MM-DD or an RFC 3339 time")),
+            _ => match parse_time(&v, true) {
+                Some(t) => q.filter.until = Some(t),
+                None => reader.error("to", "use YYYY-MM-DD or an RFC 3339 time"),
             },
-            "limit" => match v.parse::<u32>() {
-                Ok(n) if (1..=100).contains(&n) => p.limit = n,
-                _ => errors.push(FieldError::new("limit", "must be a whole number from 1 to 100")),
-            },
-            "offset" => match v.parse::<u64>() {
-                Ok(n) => p.offset = n,
-                Err(_) => errors.push(FieldError::new("offset", "must be a whole number, 0 or more")),
-            },
-            other => errors.push(FieldError::new(
-                other,
-                "unknown parameter: use actor, action, target_type, target_id, from, to, limit, offset",
-            )),
         }
     }
-    if errors.is_empty() {
-        Ok(p)
-    } else {
-        Err(errors)
-    }
+    reader.finish(q).map_err(AppError::invalid)
 }
 
 /// The audit log, newest first: who did what to which record, when, and what changed.
 #[utoipa::path(
     tag = "accounts",
     security(("session" = ["admin"]), ("bearer" = ["admin"])),
-    params(AuditParams),
+    params(AuditParams, Paging),
     responses(
         (status = 200, description = "A page of entries", body = AuditPage),
         (status = 400, description = "A parameter is invalid; `errors` names it", body = Problem,
@@ -120,23 +107,8 @@ pub async fn list_audit(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<web::Json<AuditPage>> {
-    let mut p = parse(req.query_string()).map_err(AppError::invalid)?;
-    let pool = state.pool.clone();
-    let page = web::block(move || -> AppResult<AuditPage> {
-        let mut conn = pool.get()?;
-        if let Some(name) = &p.actor {
-            let user = accounts::user_by_name(&mut conn, name)?
-                .ok_or_else(|| AppError::field("actor", format!("no account is named '{name}'")))?;
-            p.filter.actor_id = Some(user.id);
-        }
-        let (items, total) = audit::list(&mut conn, &p.filter, p.limit, p.offset)?;
-        Ok(AuditPage {
-            items,
-            total,
-            limit: p.limit,
-            offset: p.offset,
-        })
-    })
-    .await??;
+    let q = parse(req.query_string())?;
+    let reader = Reader::new(&state);
+    let page = web::block(move || reading::manage::audit_log(&reader, q)).await??;
     Ok(web::Json(page))
 }

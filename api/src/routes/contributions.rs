@@ -6,20 +6,21 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
 use peoples_stories_shared::contribution::non_blank;
+use peoples_stories_shared::params::parse_paging;
 use peoples_stories_shared::{
-    CreateSubmission, FieldError, GuestbookEntry, GuestbookPage, GuestbookStatus, Problem,
+    CreateSubmission, FieldError, GuestbookEntry, GuestbookPage, GuestbookStatus, Paging, Problem,
     SignGuestbook, SubmissionReceipt, SubmissionStatus, SubmittedLink,
 };
-use utoipa::IntoParams;
 
+use crate::cache::{public_read, Depends};
 use crate::countries::Catalog;
-use crate::db::contributions::{self as q, Form, GuestbookRow, NewGuestbookEntry, NewSubmission};
+use crate::db::contributions::{self as q, Form, NewGuestbookEntry, NewSubmission};
 use crate::db::{taxonomy, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ClientHash, IdempotencyKey, JsonBody};
 use crate::guard::{self, Answer, Attempt};
+use crate::reading::guestbook;
 use crate::state::AppState;
 
 /// Largest submission body accepted, in bytes (a 20,000-character story in any script fits).
@@ -197,35 +198,21 @@ pub async fn sign_guestbook(
                     client_hash: &client.0,
                 },
             )?;
-            Ok((http, guestbook_entry(row, true)))
+            Ok((http, guestbook::entry_with_status(row)))
         })
     })
     .await??;
     Ok(respond(answer))
 }
 
-/// Paging through the guestbook.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct GuestbookParams {
-    /// Entries per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    /// Entries to skip (default 0).
-    offset: Option<u64>,
-}
-
-pub const GUESTBOOK_DEFAULT_LIMIT: u32 = 20;
-pub const GUESTBOOK_MAX_LIMIT: u32 = 100;
-
 /// The visible guestbook entries, newest first. Entries waiting for a moderator or hidden
 /// by one are never listed here.
 #[utoipa::path(
     tag = "contributions",
-    params(GuestbookParams),
+    params(Paging),
     responses(
         (status = 200, description = "A page of entries", body = GuestbookPage),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
         (status = 400, description = "A bad or unknown parameter",
             body = Problem, content_type = "application/problem+json"),
     )
@@ -234,84 +221,18 @@ pub const GUESTBOOK_MAX_LIMIT: u32 = 100;
 pub async fn list_guestbook(
     state: web::Data<AppState>,
     req: HttpRequest,
-) -> AppResult<web::Json<GuestbookPage>> {
-    let (limit, offset) = paging(req.query_string())?;
-    let pool = state.pool.clone();
-    let (rows, total) = web::block(move || -> AppResult<_> {
-        Ok(q::list_guestbook(
-            &mut *pool.get()?,
-            GuestbookStatus::Visible.as_str(),
-            i64::from(limit),
-            i64::try_from(offset).unwrap_or(i64::MAX),
-        )?)
-    })
-    .await??;
-    let link = |offset: u64| format!("/api/v1/guestbook?limit={limit}&offset={offset}");
-    let next = (offset + u64::from(limit) < u64::try_from(total).unwrap_or(0))
-        .then(|| link(offset + u64::from(limit)));
-    let prev = (offset > 0).then(|| link(offset.saturating_sub(u64::from(limit))));
-    Ok(web::Json(GuestbookPage {
-        items: rows
-            .into_iter()
-            .map(|r| guestbook_entry(r, false))
-            .collect(),
-        total,
-        limit,
-        offset,
-        next,
-        prev,
-    }))
-}
-
-/// `limit` and `offset`, each checked; anything else is an unknown parameter.
-pub fn paging(query: &str) -> AppResult<(u32, u64)> {
-    let mut limit = GUESTBOOK_DEFAULT_LIMIT;
-    let mut offset = 0u64;
-    let mut errors = Vec::new();
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        match key.as_ref() {
-            "limit" => match value.parse::<u32>() {
-                Ok(n) if (1..=GUESTBOOK_MAX_LIMIT).contains(&n) => limit = n,
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    format!("must be a whole number from 1 to {GUESTBOOK_MAX_LIMIT}"),
-                )),
-            },
-            "offset" => match value.parse::<u64>() {
-                Ok(n) if n <= i64::MAX as u64 => offset = n,
-                _ => errors.push(FieldError::new("offset", "must be a whole number from 0")),
-            },
-            other => errors.push(FieldError::new(
-                other,
-                format!("unknown parameter '{other}': the parameters are limit and offset"),
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok((limit, offset))
-    } else {
-        Err(AppError::invalid(errors))
-    }
-}
-
-fn guestbook_entry(r: GuestbookRow, with_status: bool) -> GuestbookEntry {
-    GuestbookEntry {
-        id: r.id,
-        name: r.name,
-        country_name: crate::countries::name_of(r.country_code.as_deref()),
-        country: r.country_code,
-        message: r.message,
-        created_at: utc(r.created_at),
-        status: if with_status {
-            GuestbookStatus::parse(&r.status)
-        } else {
-            None
-        },
-    }
-}
-
-fn utc(t: NaiveDateTime) -> DateTime<Utc> {
-    DateTime::from_naive_utc_and_offset(t, Utc)
+) -> AppResult<HttpResponse> {
+    let paging = parse_paging(req.query_string()).map_err(AppError::invalid)?;
+    let key = format!("{}/{}", paging.limit, paging.offset);
+    public_read(
+        &req,
+        &state,
+        "guestbook",
+        key,
+        Depends::Guestbook,
+        move |r| guestbook::list(r, paging),
+    )
+    .await
 }
 
 /// A robot filled in the field people never see.

@@ -4,57 +4,20 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use peoples_stories_shared::{
-    BulkResult, FieldError, GuestbookBulk, GuestbookEntry, GuestbookPage, GuestbookPatch,
-    GuestbookStatus, Problem, RejectSubmission, Story, Submission, SubmissionPage, SubmissionPatch,
+    BulkResult, GuestbookBulk, GuestbookEntry, GuestbookPage, GuestbookPatch, GuestbookStatus,
+    Paging, Problem, RejectSubmission, Story, Submission, SubmissionPage, SubmissionPatch,
     SubmissionStatus,
 };
 use utoipa::IntoParams;
 
 use super::json_body;
 use crate::auth::Moderator;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::BodyBytes;
 use crate::moderation::queue;
+use crate::reading::{self, Reader};
 use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
-
-/// `status`, `limit` and `offset`, with `status` read by `parse`.
-fn status_page<S>(
-    query: &str,
-    parse: impl Fn(&str) -> Option<S>,
-    allowed: &str,
-) -> AppResult<(Option<S>, u32, u64)> {
-    let (mut status, mut limit, mut offset) = (None, 20u32, 0u64);
-    let mut errors = Vec::new();
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        match k.as_ref() {
-            "status" => match parse(&v) {
-                Some(s) => status = Some(s),
-                None => errors.push(FieldError::new("status", format!("use {allowed}"))),
-            },
-            "limit" => match v.parse::<u32>() {
-                Ok(n) if (1..=100).contains(&n) => limit = n,
-                _ => errors.push(FieldError::new(
-                    "limit",
-                    "must be a whole number from 1 to 100",
-                )),
-            },
-            "offset" => match v.parse::<u64>() {
-                Ok(n) if n <= i64::MAX as u64 => offset = n,
-                _ => errors.push(FieldError::new("offset", "must be a whole number from 0")),
-            },
-            other => errors.push(FieldError::new(
-                other,
-                "unknown parameter: use status, limit, offset",
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok((status, limit, offset))
-    } else {
-        Err(AppError::invalid(errors))
-    }
-}
 
 /// The query parameters of the moderators' lists.
 #[derive(IntoParams)]
@@ -65,18 +28,13 @@ pub struct QueueParams {
     /// `pending` (the default), `visible`, `hidden`.
     #[param(example = "pending")]
     status: Option<String>,
-    /// Page size, 1 to 100; default 20.
-    #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
-    #[param(minimum = 0)]
-    offset: Option<u64>,
 }
 
 /// The submission queue, oldest first, private contact details included.
 #[utoipa::path(
     tag = "moderation",
     security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
-    params(QueueParams),
+    params(QueueParams, Paging),
     responses(
         (status = 200, description = "A page of submissions", body = SubmissionPage),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
@@ -89,13 +47,13 @@ pub async fn list_submissions(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<web::Json<SubmissionPage>> {
-    let (status, limit, offset) = status_page(
+    let (status, paging) = reading::manage::status_query(
         req.query_string(),
         SubmissionStatus::parse,
         "pending, approved or rejected",
     )?;
-    let pool = state.pool.clone();
-    let page = web::block(move || queue::list(&mut *pool.get()?, status, limit, offset)).await??;
+    let reader = Reader::new(&state);
+    let page = web::block(move || reading::manage::submissions(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -117,8 +75,8 @@ pub async fn get_submission(
     path: web::Path<i64>,
 ) -> AppResult<web::Json<Submission>> {
     let id = path.into_inner();
-    let pool = state.pool.clone();
-    let s = web::block(move || queue::get(&mut *pool.get()?, id)).await??;
+    let reader = Reader::new(&state);
+    let s = web::block(move || reading::manage::submission(&reader, id)).await??;
     Ok(web::Json(s))
 }
 
@@ -219,7 +177,7 @@ pub async fn reject_submission(
 #[utoipa::path(
     tag = "moderation",
     security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
-    params(QueueParams),
+    params(QueueParams, Paging),
     responses(
         (status = 200, description = "A page of entries", body = GuestbookPage),
         (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
@@ -232,30 +190,15 @@ pub async fn list_guestbook_by_status(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<web::Json<GuestbookPage>> {
-    let (status, limit, offset) = status_page(
+    let (status, paging) = reading::manage::status_query(
         req.query_string(),
         GuestbookStatus::parse,
         "pending, visible or hidden",
     )?;
     let status = status.unwrap_or(GuestbookStatus::Pending);
-    let pool = state.pool.clone();
-    let (items, total) =
-        web::block(move || queue::list_guestbook(&mut *pool.get()?, status, limit, offset))
-            .await??;
-    let url = |o: u64| {
-        format!(
-            "/api/v1/manage/guestbook?status={}&limit={limit}&offset={o}",
-            status.as_str()
-        )
-    };
-    Ok(web::Json(GuestbookPage {
-        items,
-        total,
-        limit,
-        offset,
-        next: (offset + u64::from(limit) < total as u64).then(|| url(offset + u64::from(limit))),
-        prev: (offset > 0).then(|| url(offset.saturating_sub(u64::from(limit)))),
-    }))
+    let reader = Reader::new(&state);
+    let page = web::block(move || reading::manage::guestbook(&reader, status, paging)).await??;
+    Ok(web::Json(page))
 }
 
 /// Show, hold or hide a guestbook entry.

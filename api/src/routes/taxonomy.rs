@@ -1,52 +1,36 @@
-//! Themes, countries and sources.
+//! Themes, countries and sources, answered through the response cache.
 
-use std::collections::HashMap;
-
-use actix_web::{get, web, HttpRequest};
-use peoples_stories_shared::{Country, FieldError, Problem, Source, Theme};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use peoples_stories_shared::{Country, Problem, Source, Theme};
 use utoipa::IntoParams;
 
-use crate::countries::fold;
-
-use crate::db::{sources, taxonomy, DbConn};
+use crate::cache::{public_read, Depends};
 use crate::error::{AppError, AppResult};
-use crate::search::Facet;
+use crate::reading::taxonomy;
 use crate::state::AppState;
-
-/// Runs `read` on a pooled connection with the published story counts per value of `facet`
-/// from the search index, which follows the database within a second (`None` while the index
-/// is first being built: `read` counts in the database, which takes seconds at a million
-/// stories). Counts shown beside names may lag a second; falling back to the database
-/// whenever another node had just written would make them take seconds instead.
-async fn with_counts<T, F>(state: &AppState, facet: Facet, read: F) -> AppResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut DbConn, Option<&HashMap<String, u64>>) -> diesel::QueryResult<T>
-        + Send
-        + 'static,
-{
-    let pool = state.pool.clone();
-    let search = state.search.clone();
-    web::block(move || -> AppResult<T> {
-        let mut conn = pool.get()?;
-        let counts = search.published_counts(facet)?;
-        Ok(read(&mut conn, counts.as_ref())?)
-    })
-    .await?
-}
 
 /// The five themes, in display order, with their fact files and published story counts.
 #[utoipa::path(
     tag = "taxonomy",
-    responses((status = 200, description = "The themes", body = Vec<Theme>))
+    responses(
+        (status = 200, description = "The themes", body = Vec<Theme>),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
+        (status = 400, description = "A parameter was given: this list takes none",
+            body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/themes")]
-pub async fn list_themes(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Theme>>> {
-    let themes = with_counts(&state, Facet::Theme, |conn, counts| {
-        taxonomy::list_themes(conn, counts)
-    })
-    .await?;
-    Ok(web::Json(themes))
+pub async fn list_themes(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    no_parameters(&req)?;
+    public_read(
+        &req,
+        &state,
+        "themes",
+        String::new(),
+        Depends::Stories,
+        taxonomy::themes,
+    )
+    .await
 }
 
 /// The query parameters of `GET /api/v1/countries`.
@@ -67,6 +51,7 @@ pub struct ListCountriesParams {
     params(ListCountriesParams),
     responses(
         (status = 200, description = "The countries", body = Vec<Country>),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
         (status = 400, description = "An unknown parameter",
             body = Problem, content_type = "application/problem+json"),
     )
@@ -75,70 +60,37 @@ pub struct ListCountriesParams {
 pub async fn list_countries(
     state: web::Data<AppState>,
     req: HttpRequest,
-) -> AppResult<web::Json<Vec<Country>>> {
-    let mut q: Option<String> = None;
-    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        match key.as_ref() {
-            "q" => q = Some(fold(&value)),
-            other => {
-                return Err(AppError::invalid(vec![FieldError::new(
-                    other,
-                    format!("unknown parameter '{other}': the only parameter is q"),
-                )]))
-            }
-        }
-    }
-    let countries = with_counts(&state, Facet::Country, |conn, counts| {
-        taxonomy::list_countries(conn, counts)
+) -> AppResult<HttpResponse> {
+    let q = taxonomy::countries_query(req.query_string())?;
+    let key = q.clone().unwrap_or_default();
+    public_read(&req, &state, "countries", key, Depends::Stories, move |r| {
+        taxonomy::countries(r, q.as_deref())
     })
-    .await?;
-    let Some(q) = q.filter(|q| !q.is_empty()) else {
-        return Ok(web::Json(countries));
-    };
-    // Rank: the name starts with it, an alias starts with it, a word starts with it, contains.
-    let rank = |c: &Country| -> Option<u8> {
-        let names = std::iter::once(&c.name)
-            .chain(c.aliases.iter())
-            .map(|n| fold(n));
-        let mut best: Option<u8> = None;
-        for (i, n) in names.enumerate() {
-            let r = if n.starts_with(&q) {
-                if i == 0 {
-                    0
-                } else {
-                    1
-                }
-            } else if n.split(' ').any(|w| w.starts_with(&q)) {
-                2
-            } else if n.contains(&q) {
-                3
-            } else {
-                continue;
-            };
-            best = Some(best.map_or(r, |b| b.min(r)));
-        }
-        if c.code.eq_ignore_ascii_case(&q) {
-            best = Some(0);
-        }
-        best
-    };
-    let mut matched: Vec<(u8, Country)> = countries
-        .into_iter()
-        .filter_map(|c| rank(&c).map(|r| (r, c)))
-        .collect();
-    matched.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
-    Ok(web::Json(matched.into_iter().map(|(_, c)| c).collect()))
+    .await
 }
 
 /// Every source (publisher), by name, with its published story count.
 #[utoipa::path(
     tag = "taxonomy",
-    responses((status = 200, description = "The sources", body = Vec<Source>))
+    responses(
+        (status = 200, description = "The sources", body = Vec<Source>),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
+        (status = 400, description = "A parameter was given: this list takes none",
+            body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/sources")]
-pub async fn list_sources(state: web::Data<AppState>) -> AppResult<web::Json<Vec<Source>>> {
-    let list = with_counts(&state, Facet::Source, sources::list).await?;
-    Ok(web::Json(list))
+pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    no_parameters(&req)?;
+    public_read(
+        &req,
+        &state,
+        "sources",
+        String::new(),
+        Depends::Sources,
+        taxonomy::sources,
+    )
+    .await
 }
 
 /// One source by numeric id or slug.
@@ -147,6 +99,7 @@ pub async fn list_sources(state: web::Data<AppState>) -> AppResult<web::Json<Vec
     params(("id_or_slug" = String, Path, description = "The source's id or slug", example = "amnesty")),
     responses(
         (status = 200, description = "The source", body = Source),
+        (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
         (status = 404, description = "No source has this id or slug",
             body = Problem, content_type = "application/problem+json"),
     )
@@ -155,14 +108,23 @@ pub async fn list_sources(state: web::Data<AppState>) -> AppResult<web::Json<Vec
 pub async fn get_source(
     state: web::Data<AppState>,
     path: web::Path<String>,
-) -> AppResult<web::Json<Source>> {
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
     let key = path.into_inner();
-    let lookup = key.clone();
-    let found = with_counts(&state, Facet::Source, move |conn, counts| {
-        sources::find(conn, &lookup, counts)
-    })
-    .await?;
-    found
-        .map(web::Json)
-        .ok_or_else(|| AppError::NotFound(format!("no source has the id or slug '{key}'")))
+    public_read(
+        &req,
+        &state,
+        "source",
+        key.clone(),
+        Depends::Sources,
+        move |r| taxonomy::source(r, &key),
+    )
+    .await
+}
+
+/// Refuses any query parameter, naming it, for lists that take none.
+fn no_parameters(req: &HttpRequest) -> AppResult<()> {
+    let mut reader = peoples_stories_shared::QueryReader::new(&[], &[]);
+    reader.pairs(req.query_string());
+    reader.finish(()).map_err(AppError::invalid)
 }

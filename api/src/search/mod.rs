@@ -14,7 +14,7 @@ mod tokenizer;
 mod topk;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tantivy::schema::{
@@ -109,6 +109,8 @@ pub struct SearchIndex {
     ready: AtomicBool,
     /// The change-log number the searchers reflect exactly, or -1; see `exact_seq`.
     exact: AtomicI64,
+    /// Counts the commits this node has made to its index; see `generation`.
+    generation: AtomicU64,
 }
 
 impl SearchIndex {
@@ -161,6 +163,7 @@ impl SearchIndex {
             state: Mutex::new(state),
             ready: AtomicBool::new(false),
             exact: AtomicI64::new(-1),
+            generation: AtomicU64::new(0),
         })
     }
 
@@ -181,6 +184,13 @@ impl SearchIndex {
         }
         let exact = self.exact.load(Ordering::Acquire);
         (exact >= 0).then_some(exact)
+    }
+
+    /// Moves whenever this node's index takes in a change (each commit), before the change
+    /// is searchable: the story part of the response cache's key (`cache.rs`). It is this
+    /// node's own count, not comparable between nodes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// How many stories the index holds.

@@ -66,6 +66,9 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        // After the reload: a response computed from the new searchers is never cached
+        // under the generation before it.
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.publish_exact(state);
         Ok(())
     }

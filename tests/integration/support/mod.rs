@@ -196,9 +196,6 @@ impl TestApp {
         let index_dir = tempfile::tempdir().expect("index dir");
         let search = std::sync::Arc::new(SearchIndex::open(index_dir.path()).expect("index"));
         search.catch_up(&pool).expect("index built");
-        search
-            .follow(pool.clone(), std::time::Duration::from_millis(200))
-            .expect("follower");
         let state = AppState::new(
             pool.clone(),
             db.url.backend,
@@ -207,6 +204,9 @@ impl TestApp {
             peoples_stories_api::auth::AuthConfig::default(),
         )
         .expect("state");
+        state
+            .follow(std::time::Duration::from_millis(200))
+            .expect("followers");
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();
         actix_rt::spawn(server);

@@ -1,0 +1,507 @@
+//! The response cache: public reads answered from memory, bodies already serialised and
+//! already compressed, at close to the speed of a static file server.
+//!
+//! An entry is keyed by the route, the canonical query (what the parser made of it, so
+//! `?limit=20` and `?` are one entry) and the version of the data it was read from:
+//!
+//! - stories: this node's search index generation (`SearchIndex::generation`), which moves
+//!   each time the node takes in changes from the `story_changes` log, its own writes first;
+//! - the guestbook and the sources: their `data_versions` numbers, which triggers move in
+//!   every transaction that changes them (migration 000006), read every half second;
+//! - and a count of the writes this node has answered, moved before the writer's 2xx leaves.
+//!
+//! So a write is never hidden on the node that made it, and another node serves it once its
+//! follower has read it (within a second). The version is read before the data, so an entry
+//! is never older than its key. Entries are built only while the index is ready (a fresh
+//! node building its index serves stories from the database, uncached).
+//!
+//! Bodies are kept as identity bytes; gzip and brotli copies are made the first time a client
+//! asks for them and kept beside. The strong `ETag` is a hash of the identity body (the same
+//! data gives the same tag on every node), with `-gz` or `-br` for the compressed
+//! representations; `If-None-Match` is answered 304 from the entry alone. The cache is
+//! bounded by a memory budget (moka, weighed in bytes); hits and misses are counted and
+//! logged at debug level.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Bytes};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{self, Pool};
+use crate::error::{AppError, AppResult};
+use crate::reading::Reader;
+use crate::search::SearchIndex;
+use crate::state::AppState;
+
+/// The default memory budget of the cache: 32 MiB.
+pub const DEFAULT_BUDGET_BYTES: u64 = 32 * 1024 * 1024;
+
+/// What browsers and proxies may do with a public read: keep it half a minute, then serve it
+/// for another minute while they ask again in the background. Short enough for news.
+pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=30, stale-while-revalidate=60";
+
+/// Which data a response is read from, and so which versions key it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depends {
+    /// Stories and what is counted from them (themes, countries).
+    Stories,
+    /// Sources with their story counts.
+    Sources,
+    /// The visible guestbook.
+    Guestbook,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    route: &'static str,
+    query: String,
+    version: [u64; 3],
+}
+
+/// The content codings the cache keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Coding {
+    /// The best coding `req` accepts: brotli, else gzip, else none.
+    pub fn negotiate(req: &HttpRequest) -> Coding {
+        let accept = req
+            .headers()
+            .get_all(header::ACCEPT_ENCODING)
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let accepts = |name: &str| {
+            accept.split(',').any(|part| {
+                let mut bits = part.split(';').map(str::trim);
+                bits.next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name) || n == "*")
+                    && !bits.any(|b| {
+                        b.replace(' ', "")
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                            == Some(0.0)
+                    })
+            })
+        };
+        if accepts("br") {
+            Coding::Brotli
+        } else if accepts("gzip") {
+            Coding::Gzip
+        } else {
+            Coding::Identity
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Coding::Identity => "",
+            Coding::Gzip => "-gz",
+            Coding::Brotli => "-br",
+        }
+    }
+
+    fn header(self) -> Option<&'static str> {
+        match self {
+            Coding::Identity => None,
+            Coding::Gzip => Some("gzip"),
+            Coding::Brotli => Some("br"),
+        }
+    }
+}
+
+/// A finished response body and what describes it.
+pub struct Entry {
+    identity: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+    /// The hash of `identity`, the base of every representation's ETag.
+    tag: String,
+    last_modified: Option<String>,
+}
+
+impl Entry {
+    /// An entry holding `value` as JSON.
+    pub fn json<T: Serialize>(value: &T, last_modified: Option<DateTime<Utc>>) -> AppResult<Entry> {
+        let identity = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+        let digest = Sha256::digest(&identity);
+        Ok(Entry {
+            tag: hex::encode(&digest[..12]),
+            identity: Bytes::from(identity),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+            last_modified: last_modified
+                .map(|t| actix_web::http::header::HttpDate::from(SystemTime::from(t)).to_string()),
+        })
+    }
+
+    /// The body in `coding`, compressing it the first time it is asked for.
+    fn body(&self, coding: Coding) -> AppResult<Bytes> {
+        let made = match coding {
+            Coding::Identity => return Ok(self.identity.clone()),
+            Coding::Gzip => &self.gzip,
+            Coding::Brotli => &self.brotli,
+        };
+        if let Some(b) = made.get() {
+            return Ok(b.clone());
+        }
+        let bytes = Bytes::from(compress(&self.identity, coding)?);
+        Ok(made.get_or_init(|| bytes).clone())
+    }
+
+    /// Whether the body in `coding` is ready without compressing.
+    fn has(&self, coding: Coding) -> bool {
+        match coding {
+            Coding::Identity => true,
+            Coding::Gzip => self.gzip.get().is_some(),
+            Coding::Brotli => self.brotli.get().is_some(),
+        }
+    }
+
+    fn etag(&self, coding: Coding) -> String {
+        format!("\"{}{}\"", self.tag, coding.suffix())
+    }
+
+    /// Whether `If-None-Match` names this entry in any coding (weak comparison, as RFC 9110
+    /// asks for this header).
+    fn matches(&self, req: &HttpRequest) -> bool {
+        req.headers()
+            .get_all(header::IF_NONE_MATCH)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .any(|t| {
+                if t == "*" {
+                    return true;
+                }
+                let t = t.strip_prefix("W/").unwrap_or(t).trim_matches('"');
+                let base = t
+                    .strip_suffix("-gz")
+                    .or_else(|| t.strip_suffix("-br"))
+                    .unwrap_or(t);
+                base == self.tag
+            })
+    }
+
+    /// Bytes the entry holds or will hold: the identity body and an allowance for the
+    /// compressed copies (JSON compresses to a fifth or less).
+    fn weight(&self, key: &Key) -> u32 {
+        let n = self.identity.len() + self.identity.len() / 2 + key.query.len() + 256;
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
+fn compress(data: &[u8], coding: Coding) -> AppResult<Vec<u8>> {
+    let io = |e: std::io::Error| AppError::Internal(e.into());
+    match coding {
+        Coding::Identity => Ok(data.to_vec()),
+        Coding::Gzip => {
+            let mut enc = flate2::write::GzEncoder::new(
+                Vec::with_capacity(data.len() / 4),
+                flate2::Compression::new(6),
+            );
+            enc.write_all(data).map_err(io)?;
+            enc.finish().map_err(io)
+        }
+        Coding::Brotli => {
+            let mut out = Vec::with_capacity(data.len() / 5);
+            {
+                // Quality 5: about gzip's speed, a smaller body.
+                let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                enc.write_all(data).map_err(io)?;
+                enc.flush().map_err(io)?;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// How often the cache answered, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub entries: u64,
+    /// Bytes held by the weigher's count.
+    pub weighted_bytes: u64,
+    pub budget_bytes: u64,
+}
+
+/// The cache of finished public responses of one node.
+pub struct ResponseCache {
+    entries: Option<moka::sync::Cache<Key, Arc<Entry>>>,
+    budget: u64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    /// Writes this node has answered (see `note_write`).
+    local_writes: AtomicU64,
+    guestbook: AtomicI64,
+    sources: AtomicI64,
+}
+
+impl ResponseCache {
+    /// A cache holding at most `budget` bytes of responses; 0 turns it off.
+    pub fn new(budget: u64) -> ResponseCache {
+        let entries = (budget > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(budget)
+                .weigher(|k: &Key, v: &Arc<Entry>| v.weight(k))
+                .build()
+        });
+        ResponseCache {
+            entries,
+            budget,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            local_writes: AtomicU64::new(0),
+            guestbook: AtomicI64::new(0),
+            sources: AtomicI64::new(0),
+        }
+    }
+
+    /// A write was answered by this node: every entry read before it is out of date here.
+    /// Called before the writer's response leaves (a middleware on the API's changes).
+    pub fn note_write(&self) {
+        self.local_writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The guestbook's and the sources' versions as the database holds them now.
+    pub fn set_data_versions(&self, guestbook: i64, sources: i64) {
+        self.guestbook.store(guestbook, Ordering::Release);
+        self.sources.store(sources, Ordering::Release);
+    }
+
+    /// Reads `data_versions` every `every` on a thread of its own, for the process's life, so
+    /// changes made through other nodes (or the CLI) reach this node's keys.
+    pub fn follow(self: &Arc<Self>, pool: Pool, every: Duration) -> std::io::Result<()> {
+        let cache = Arc::clone(self);
+        std::thread::Builder::new()
+            .name("cache-versions".into())
+            .spawn(move || loop {
+                match pool
+                    .get()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|mut c| Ok(db::versions::read(&mut c)?))
+                {
+                    Ok((g, s)) => cache.set_data_versions(g, s),
+                    Err(e) => tracing::warn!(error = %e, "could not read the data versions"),
+                }
+                std::thread::sleep(every);
+            })
+            .map(|_| ())
+    }
+
+    /// The guestbook's and the sources' versions as last read.
+    pub fn data_versions(&self) -> (i64, i64) {
+        (
+            self.guestbook.load(Ordering::Acquire),
+            self.sources.load(Ordering::Acquire),
+        )
+    }
+
+    fn version(&self, depends: Depends, search: &SearchIndex) -> [u64; 3] {
+        let local = self.local_writes.load(Ordering::Acquire);
+        let v = |a: &AtomicI64| a.load(Ordering::Acquire) as u64;
+        match depends {
+            Depends::Stories => [search.generation(), 0, local],
+            Depends::Sources => [search.generation(), v(&self.sources), local],
+            Depends::Guestbook => [0, v(&self.guestbook), local],
+        }
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        let (entries, weighted_bytes) = match &self.entries {
+            Some(c) => {
+                c.run_pending_tasks();
+                (c.entry_count(), c.weighted_size())
+            }
+            None => (0, 0),
+        };
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries,
+            weighted_bytes,
+            budget_bytes: self.budget,
+        }
+    }
+}
+
+/// Whether a response is a hit, a miss or not kept at all.
+#[derive(Clone, Copy)]
+enum Outcome {
+    Hit,
+    Miss,
+    Bypass,
+}
+
+/// The time a response's data last changed, for `Last-Modified`; None when unknown.
+pub trait LastModified {
+    fn last_modified(&self) -> Option<DateTime<Utc>> {
+        None
+    }
+}
+
+/// Answers a public read: from the cache when it holds this route and query at the data's
+/// current version, else by running `read` on a blocking thread and keeping its answer.
+/// `query` must be canonical (the parsed query written back), so equal reads share an entry.
+pub async fn public_read<T, F>(
+    req: &HttpRequest,
+    state: &AppState,
+    route: &'static str,
+    query: String,
+    depends: Depends,
+    read: F,
+) -> AppResult<HttpResponse>
+where
+    T: Serialize + LastModified + 'static,
+    F: FnOnce(&Reader) -> AppResult<T> + Send + 'static,
+    T: Send,
+{
+    let coding = Coding::negotiate(req);
+    let cache = &state.cache;
+    let reader = Reader::new(state);
+    // The version first, then the data: an entry is never older than its key.
+    let key = Key {
+        route,
+        query,
+        version: cache.version(depends, &reader.search),
+    };
+    let keep =
+        cache.entries.is_some() && (depends == Depends::Guestbook || reader.search.is_ready());
+    if let Some(entry) = cache.entries.as_ref().and_then(|c| c.get(&key)) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(route, "response cache hit");
+        return respond(req, entry, coding, Outcome::Hit).await;
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    tracing::debug!(route, "response cache miss");
+    let entry = web::block(move || -> AppResult<Arc<Entry>> {
+        let value = read(&reader)?;
+        let entry = Entry::json(&value, value.last_modified())?;
+        // Compressed here, off the request's thread, in the coding this client takes.
+        entry.body(coding)?;
+        Ok(Arc::new(entry))
+    })
+    .await??;
+    if keep {
+        if let Some(c) = &cache.entries {
+            c.insert(key, entry.clone());
+        }
+    }
+    let outcome = if keep { Outcome::Miss } else { Outcome::Bypass };
+    respond(req, entry, coding, outcome).await
+}
+
+async fn respond(
+    req: &HttpRequest,
+    entry: Arc<Entry>,
+    coding: Coding,
+    outcome: Outcome,
+) -> AppResult<HttpResponse> {
+    let status = if entry.matches(req) {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::ETAG, entry.etag(coding)))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PUBLIC_CACHE_CONTROL),
+        ))
+        .insert_header((header::VARY, HeaderValue::from_static("accept-encoding")))
+        .insert_header((
+            "x-cache",
+            match outcome {
+                Outcome::Hit => "hit",
+                Outcome::Miss => "miss",
+                Outcome::Bypass => "bypass",
+            },
+        ));
+    if let Some(lm) = &entry.last_modified {
+        res.insert_header((header::LAST_MODIFIED, lm.as_str()));
+    }
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok(res.finish());
+    }
+    let body = if entry.has(coding) {
+        entry.body(coding)?
+    } else {
+        let e = entry.clone();
+        web::block(move || e.body(coding)).await??
+    };
+    if let Some(name) = coding.header() {
+        res.insert_header((header::CONTENT_ENCODING, name));
+    }
+    Ok(res.content_type("application/json").body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn key(i: usize) -> Key {
+        Key {
+            route: "test",
+            query: format!("offset={i}"),
+            version: [1, 0, 0],
+        }
+    }
+
+    #[test]
+    fn the_budget_bounds_what_is_kept() {
+        let budget = 64 * 1024;
+        let cache = ResponseCache::new(budget);
+        let entries = cache.entries.as_ref().expect("on");
+        let body: Vec<String> = (0..200).map(|i| format!("story {i}")).collect();
+        for i in 0..200 {
+            let entry = Entry::json(&body, None).expect("entry");
+            entries.insert(key(i), Arc::new(entry));
+        }
+        let stats = cache.stats();
+        assert!(stats.weighted_bytes <= budget, "{stats:?}");
+        assert!(stats.entries < 200, "nothing was evicted: {stats:?}");
+        assert!(stats.entries > 0, "{stats:?}");
+    }
+
+    #[test]
+    fn codings_decode_to_the_same_body() {
+        let value: Vec<String> = (0..500)
+            .map(|i| format!("a story about court {i}"))
+            .collect();
+        let entry = Entry::json(&value, None).expect("entry");
+        let identity = entry.body(Coding::Identity).expect("identity");
+        let mut gunzipped = Vec::new();
+        flate2::read::GzDecoder::new(&entry.body(Coding::Gzip).expect("gzip")[..])
+            .read_to_end(&mut gunzipped)
+            .expect("gunzip");
+        let mut unbrotlied = Vec::new();
+        brotli::Decompressor::new(&entry.body(Coding::Brotli).expect("br")[..], 4096)
+            .read_to_end(&mut unbrotlied)
+            .expect("unbrotli");
+        assert_eq!(gunzipped, identity);
+        assert_eq!(unbrotlied, identity);
+        assert!(entry.body(Coding::Brotli).expect("br").len() < identity.len() / 4);
+    }
+
+    #[test]
+    fn a_cache_of_no_budget_keeps_nothing() {
+        let cache = ResponseCache::new(0);
+        assert!(cache.entries.is_none());
+        assert_eq!(cache.stats().entries, 0);
+    }
+}
