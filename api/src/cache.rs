@@ -19,8 +19,9 @@
 //! asks for them and kept beside. The strong `ETag` is a hash of the identity body (the same
 //! data gives the same tag on every node), with `-gz` or `-br` for the compressed
 //! representations; `If-None-Match` is answered 304 from the entry alone. The cache is
-//! bounded by a memory budget (moka, weighed in bytes); hits and misses are counted and
-//! logged at debug level.
+//! bounded by a memory budget (moka, weighed in bytes: moka settles its accounts in the
+//! background, so a burst of inserts may overshoot the budget briefly by what it inserted);
+//! hits and misses are counted, logged at debug level and shown by `/readyz`.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};

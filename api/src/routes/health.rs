@@ -16,7 +16,8 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: the database answers a query. The body also says whether this node's search
 /// index has caught up (`search`: `ready` or `building`); keyword searches answer 503 until it
-/// has, everything else works meanwhile.
+/// has, everything else works meanwhile. `cache` counts the response cache's hits and
+/// misses since the start and what it holds against its budget.
 #[utoipa::path(
     tag = "health",
     responses(
@@ -39,5 +40,16 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     } else {
         "building"
     };
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "search": search })))
+    let cache = state.cache.stats();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "status": "ready",
+        "search": search,
+        "cache": {
+            "hits": cache.hits,
+            "misses": cache.misses,
+            "entries": cache.entries,
+            "bytes": cache.weighted_bytes,
+            "budget_bytes": cache.budget_bytes,
+        },
+    })))
 }

@@ -315,3 +315,54 @@ mod another_node {
         another_node_sees_writes_within_the_followers_lag(Backend::Postgres).await;
     }
 }
+
+/// A cache of 64 KiB holds what fits and evicts the rest; every read still answers.
+async fn the_memory_budget_evicts(backend: Backend) {
+    let budget = 64 * 1024;
+    let Some(app) = TestApp::try_spawn_with_cache(backend, budget).await else {
+        eprintln!("skipped: {backend:?} not available");
+        return;
+    };
+    // The countries list is about 30 KB: a few fit.
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    for _ in 0..2 {
+        for q in letters.chars() {
+            let res = app.get(&format!("/api/v1/countries?q={q}")).await;
+            assert_eq!(res.status(), 200);
+        }
+        let all = app.get("/api/v1/countries").await;
+        assert_eq!(all.status(), 200);
+        assert!(all.bytes().await.expect("body").len() > 20_000);
+        // The cache settles its accounts in the background; /readyz has it do so now (an
+        // insert may overshoot the budget until then, by what was inserted since).
+        let ready: serde_json::Value = app.get_json("/readyz").await;
+        let bytes = ready["cache"]["bytes"].as_u64().expect("bytes");
+        assert!(bytes <= budget, "{ready}");
+    }
+    let ready: serde_json::Value = app.get_json("/readyz").await;
+    let cache = &ready["cache"];
+    assert_eq!(cache["budget_bytes"], budget);
+    let bytes = cache["bytes"].as_u64().expect("bytes");
+    let entries = cache["entries"].as_u64().expect("entries");
+    assert!(bytes <= budget, "{cache}");
+    assert!(entries > 0 && entries < 27, "{cache}");
+    // Asked twice each, 54 reads: the ones evicted were made again.
+    let misses = cache["misses"].as_u64().expect("misses");
+    let hits = cache["hits"].as_u64().expect("hits");
+    assert_eq!(hits + misses, 54, "{cache}");
+    assert!(misses > 27, "nothing was evicted: {cache}");
+}
+
+mod budget {
+    use super::*;
+
+    #[actix_rt::test]
+    async fn sqlite() {
+        the_memory_budget_evicts(Backend::Sqlite).await;
+    }
+
+    #[actix_rt::test]
+    async fn postgres() {
+        the_memory_budget_evicts(Backend::Postgres).await;
+    }
+}

@@ -182,7 +182,17 @@ impl TestApp {
         Self::start(db.share(), settings).await
     }
 
+    /// Starts the app on a fresh database with a response cache of `budget` bytes.
+    pub async fn try_spawn_with_cache(backend: Backend, budget: u64) -> Option<TestApp> {
+        let db = TestDb::create(backend)?;
+        Some(Self::start_with(db, test_settings(), Some(budget)).await)
+    }
+
     async fn start(db: TestDb, settings: ContributionSettings) -> TestApp {
+        Self::start_with(db, settings, None).await
+    }
+
+    async fn start_with(db: TestDb, settings: ContributionSettings, cache: Option<u64>) -> TestApp {
         let pool = db.pool();
         {
             let mut conn = pool.get().expect("conn");
@@ -204,6 +214,10 @@ impl TestApp {
             peoples_stories_api::auth::AuthConfig::default(),
         )
         .expect("state");
+        let state = match cache {
+            Some(budget) => state.with_cache_budget(budget),
+            None => state,
+        };
         state
             .follow(std::time::Duration::from_millis(200))
             .expect("followers");
