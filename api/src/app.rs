@@ -388,6 +388,10 @@ pub fn start_with_workers(
     workers: usize,
 ) -> std::io::Result<Server> {
     let spec = openapi();
+    // Blocking work (a read that misses the cache, a write) needs a database connection:
+    // more threads than the pool has connections would only wait for one, each keeping its
+    // own allocator arena (actix's default is 512 / workers); see BENCHMARKS.md, "Reads".
+    let blocking = (state.pool.max_size() as usize).max(4);
     let server = HttpServer::new(move || {
         let (app, _) = with_routes(
             App::new()
@@ -434,6 +438,7 @@ pub fn start_with_workers(
     } else {
         server
     };
+    let server = server.worker_max_blocking_threads(blocking);
     let server = server.listen(listener)?.run();
     Ok(server)
 }
