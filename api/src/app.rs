@@ -361,6 +361,9 @@ async fn log_request(
     req: ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.call(req).await;
+    }
     let start = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_string();

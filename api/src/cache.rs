@@ -78,39 +78,40 @@ pub enum Coding {
 impl Coding {
     /// The best coding `req` accepts: brotli, else gzip, else none.
     pub fn negotiate(req: &HttpRequest) -> Coding {
-        let accept = req
+        let (mut br, mut gzip) = (false, false);
+        for part in req
             .headers()
             .get_all(header::ACCEPT_ENCODING)
             .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(",");
-        let accepts = |name: &str| {
-            accept.split(',').any(|part| {
-                let mut bits = part.split(';').map(str::trim);
-                bits.next()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name) || n == "*")
-                    && !bits.any(|b| {
-                        b.replace(' ', "")
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                            == Some(0.0)
-                    })
-            })
-        };
-        if accepts("br") {
+            .flat_map(|v| v.split(','))
+        {
+            let mut bits = part.split(';').map(str::trim);
+            let name = bits.next().unwrap_or("");
+            let refused = bits.any(|b| {
+                b.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            if refused {
+                continue;
+            }
+            br |= name.eq_ignore_ascii_case("br") || name == "*";
+            gzip |= name.eq_ignore_ascii_case("gzip") || name == "*";
+        }
+        if br {
             Coding::Brotli
-        } else if accepts("gzip") {
+        } else if gzip {
             Coding::Gzip
         } else {
             Coding::Identity
         }
     }
 
-    fn suffix(self) -> &'static str {
+    fn index(self) -> usize {
         match self {
-            Coding::Identity => "",
-            Coding::Gzip => "-gz",
-            Coding::Brotli => "-br",
+            Coding::Identity => 0,
+            Coding::Gzip => 1,
+            Coding::Brotli => 2,
         }
     }
 
@@ -130,21 +131,30 @@ pub struct Entry {
     brotli: OnceLock<Bytes>,
     /// The hash of `identity`, the base of every representation's ETag.
     tag: String,
-    last_modified: Option<String>,
+    /// The ETag of each coding (`Coding::index`), made once.
+    etags: [HeaderValue; 3],
+    last_modified: Option<HeaderValue>,
 }
 
 impl Entry {
     /// An entry holding `value` as JSON.
     pub fn json<T: Serialize>(value: &T, last_modified: Option<DateTime<Utc>>) -> AppResult<Entry> {
         let identity = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
-        let digest = Sha256::digest(&identity);
+        let tag = hex::encode(&Sha256::digest(&identity)[..12]);
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
+                .map_err(|e| AppError::Internal(e.into()))
+        };
         Ok(Entry {
-            tag: hex::encode(&digest[..12]),
+            etags: [etag("")?, etag("-gz")?, etag("-br")?],
+            tag,
             identity: Bytes::from(identity),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
-            last_modified: last_modified
-                .map(|t| actix_web::http::header::HttpDate::from(SystemTime::from(t)).to_string()),
+            last_modified: last_modified.and_then(|t| {
+                let date = header::HttpDate::from(SystemTime::from(t)).to_string();
+                HeaderValue::from_str(&date).ok()
+            }),
         })
     }
 
@@ -171,8 +181,8 @@ impl Entry {
         }
     }
 
-    fn etag(&self, coding: Coding) -> String {
-        format!("\"{}{}\"", self.tag, coding.suffix())
+    fn etag(&self, coding: Coding) -> HeaderValue {
+        self.etags[coding.index()].clone()
     }
 
     /// Whether `If-None-Match` names this entry in any coding (weak comparison, as RFC 9110
@@ -433,7 +443,7 @@ async fn respond(
             },
         ));
     if let Some(lm) = &entry.last_modified {
-        res.insert_header((header::LAST_MODIFIED, lm.as_str()));
+        res.insert_header((header::LAST_MODIFIED, lm.clone()));
     }
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());
