@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{self, Pool};
 use crate::error::{AppError, AppResult};
-use crate::reading::Reader;
+use crate::reading::{LastModified, Reader};
 use crate::search::SearchIndex;
 use crate::state::AppState;
 
@@ -356,13 +356,6 @@ enum Outcome {
     Hit,
     Miss,
     Bypass,
-}
-
-/// The time a response's data last changed, for `Last-Modified`; None when unknown.
-pub trait LastModified {
-    fn last_modified(&self) -> Option<DateTime<Utc>> {
-        None
-    }
 }
 
 /// Answers a public read: from the cache when it holds this route and query at the data's

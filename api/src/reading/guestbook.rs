@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use peoples_stories_shared::{GuestbookEntry, GuestbookPage, GuestbookStatus, Paging};
 
-use super::Reader;
-use crate::cache::LastModified;
+use super::{LastModified, Reader};
 use crate::db::contributions::{self as db, GuestbookRow};
 use crate::error::AppResult;
 

@@ -16,6 +16,8 @@ pub mod taxonomy;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::db::{Pool, PooledConn};
 use crate::error::AppResult;
 use crate::search::SearchIndex;
@@ -39,5 +41,12 @@ impl Reader {
     /// A pooled connection.
     pub fn conn(&self) -> AppResult<PooledConn> {
         Ok(self.pool.get()?)
+    }
+}
+
+/// The time a response's data last changed, for `Last-Modified`; None when unknown.
+pub trait LastModified {
+    fn last_modified(&self) -> Option<DateTime<Utc>> {
+        None
     }
 }

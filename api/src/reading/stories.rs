@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use peoples_stories_shared::{Facet, FieldError, ListStoriesQuery, SortOrder, Story, StoryPage};
 
-use super::Reader;
-use crate::cache::LastModified;
+use super::{LastModified, Reader};
 use crate::countries::Catalog;
 use crate::db::stories::{self as db_stories, StoryFilter};
 use crate::db::{changes, sources, taxonomy, DbConn};

@@ -8,8 +8,7 @@
 
 use peoples_stories_shared::{Country, Source, Theme};
 
-use super::Reader;
-use crate::cache::LastModified;
+use super::{LastModified, Reader};
 use crate::countries::fold;
 use crate::db::{sources, taxonomy};
 use crate::error::{AppError, AppResult};
