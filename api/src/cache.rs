@@ -376,15 +376,14 @@ where
 {
     let coding = Coding::negotiate(req);
     let cache = &state.cache;
-    let reader = Reader::new(state);
     // The version first, then the data: an entry is never older than its key.
     let key = Key {
         route,
         query,
-        version: cache.version(depends, &reader.search),
+        version: cache.version(depends, &state.search),
     };
     let keep =
-        cache.entries.is_some() && (depends == Depends::Guestbook || reader.search.is_ready());
+        cache.entries.is_some() && (depends == Depends::Guestbook || state.search.is_ready());
     if let Some(entry) = cache.entries.as_ref().and_then(|c| c.get(&key)) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(route, "response cache hit");
@@ -392,6 +391,8 @@ where
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
     tracing::debug!(route, "response cache miss");
+    // A hit needs no reader: made only for a miss.
+    let reader = Reader::new(state);
     let entry = web::block(move || -> AppResult<Arc<Entry>> {
         let value = read(&reader)?;
         let entry = Entry::json(&value, value.last_modified())?;

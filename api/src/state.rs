@@ -58,7 +58,8 @@ impl AppState {
     /// The same state with a response cache of `budget` bytes (0: no cache).
     pub fn with_cache_budget(mut self, budget: u64) -> AppState {
         let cache = ResponseCache::new(budget);
-        cache.set_data_versions(self.cache.data_versions().0, self.cache.data_versions().1);
+        let (guestbook, sources) = self.cache.data_versions();
+        cache.set_data_versions(guestbook, sources);
         self.cache = Arc::new(cache);
         self
     }
