@@ -84,6 +84,7 @@ where
 {
     app.service(
         utoipa_actix_web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(crate::guard::refusals_count))
             .wrap(actix_web::middleware::from_fn(writes_move_the_cache))
             .wrap(public_cors())
             .configure(routes::api_v1)

@@ -23,6 +23,8 @@ pub struct FileConfig {
     /// Memory budget of the response cache, in MiB (0 turns it off).
     pub cache_mb: Option<u64>,
     pub index_dir: Option<PathBuf>,
+    /// The file holding the key of client hashes (see `client_key.rs`).
+    pub client_key_file: Option<PathBuf>,
     pub public_origin: Option<String>,
     pub secure_cookies: Option<bool>,
     pub session_idle_minutes: Option<u32>,
@@ -63,6 +65,8 @@ pub struct Settings {
     pub cache_bytes: u64,
     /// Where this node keeps its search index.
     pub index_dir: PathBuf,
+    /// The file holding the key of client hashes; the same on every node.
+    pub client_key_file: PathBuf,
     pub contributions: ContributionSettings,
 }
 
@@ -82,9 +86,51 @@ pub struct ContributionSettings {
     pub duplicate_window_secs: u64,
     /// Hold every guestbook entry for a moderator (entries with links are always held).
     pub guestbook_hold_all: bool,
-    /// Take the client address from `X-Forwarded-For` / `Forwarded`: only behind a reverse
-    /// proxy that sets them, or clients could choose their own rate-limit bucket.
+    /// The server is behind one reverse proxy, whatever its address: the client is the
+    /// rightmost `X-Forwarded-For` entry (the address the proxy saw). Only behind a proxy
+    /// that appends to `X-Forwarded-For`, or clients could choose their own rate-limit bucket.
     pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of the server (addresses or networks). A request from
+    /// one of them names its client in `X-Forwarded-For`, read from the right: the first
+    /// entry that is not one of these proxies is the client. `Forwarded` is never read (a
+    /// proxy that only appends to `X-Forwarded-For` would pass a client's own through).
+    pub trusted_proxies: Vec<ProxyNet>,
+    /// Days a sender's e-mail is kept after a moderator decided on the submission; then it
+    /// is deleted (0: at the next housekeeping round, within a minute).
+    pub email_retention_days: u32,
+    /// Refused requests (bad JSON, bad fields, too large) one client may send to the forms
+    /// per rate window, on each node, before it is turned away unread; 0 turns this off.
+    pub refusals_per_window: u32,
+}
+
+/// An address or network of trusted proxies: `10.0.0.5`, `10.0.0.0/24`, `::1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ProxyNet(pub ipnet::IpNet);
+
+impl std::str::FromStr for ProxyNet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        s.parse::<ipnet::IpNet>()
+            .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map(ProxyNet)
+            .map_err(|_| format!("'{s}' is not an IP address or network (like 10.0.0.0/24)"))
+    }
+}
+
+impl TryFrom<String> for ProxyNet {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl ContributionSettings {
+    /// Whether a request from `peer` names its client in `X-Forwarded-For`.
+    pub fn reads_forwarded_for(&self) -> bool {
+        self.trust_forwarded_for || !self.trusted_proxies.is_empty()
+    }
 }
 
 impl Default for ContributionSettings {
@@ -96,6 +142,9 @@ impl Default for ContributionSettings {
             duplicate_window_secs: 86_400,
             guestbook_hold_all: false,
             trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
+            email_retention_days: 30,
+            refusals_per_window: 20,
         }
     }
 }
@@ -118,9 +167,19 @@ pub struct ContributionFlags {
     /// Hold every guestbook entry for moderation [default: false]
     #[arg(long, env = "PS_GUESTBOOK_HOLD_ALL")]
     pub guestbook_hold_all: Option<bool>,
-    /// Trust X-Forwarded-For (only behind a reverse proxy that sets it) [default: false]
+    /// Behind one reverse proxy: the client is the rightmost X-Forwarded-For entry [default: false]
     #[arg(long, env = "PS_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: Option<bool>,
+    /// The reverse proxies' addresses or networks, comma-separated: X-Forwarded-For is read
+    /// from the right past them [default: none]
+    #[arg(long, env = "PS_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<ProxyNet>>,
+    /// Days a sender's e-mail is kept after the submission is decided [default: 30]
+    #[arg(long, env = "PS_EMAIL_RETENTION_DAYS")]
+    pub email_retention_days: Option<u32>,
+    /// Refused form requests one client may send per rate window (0: no limit) [default: 20]
+    #[arg(long, env = "PS_REFUSALS_PER_WINDOW")]
+    pub refusals_per_window: Option<u32>,
 }
 
 impl ContributionFlags {
@@ -138,6 +197,11 @@ impl ContributionFlags {
                 .unwrap_or(base.duplicate_window_secs),
             guestbook_hold_all: self.guestbook_hold_all.unwrap_or(base.guestbook_hold_all),
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(base.trust_forwarded_for),
+            trusted_proxies: self.trusted_proxies.unwrap_or(base.trusted_proxies),
+            email_retention_days: self
+                .email_retention_days
+                .unwrap_or(base.email_retention_days),
+            refusals_per_window: self.refusals_per_window.unwrap_or(base.refusals_per_window),
         }
     }
 }
@@ -149,6 +213,7 @@ pub struct ServeFlags {
     pub web_dist: Option<PathBuf>,
     pub pool_size: Option<u32>,
     pub cache_mb: Option<u64>,
+    pub client_key_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -164,6 +229,7 @@ impl Settings {
             web_dist,
             pool_size,
             cache_mb,
+            client_key_file,
         } = serve;
         let database_url = database_url
             .or(file.database_url)
@@ -171,7 +237,11 @@ impl Settings {
         let index_dir = index_dir
             .or(file.index_dir)
             .unwrap_or_else(|| default_index_dir(&database_url));
+        let client_key_file = client_key_file
+            .or(file.client_key_file)
+            .unwrap_or_else(|| crate::client_key::default_file(&index_dir));
         Settings {
+            client_key_file,
             contributions: contributions.over(file.contributions.unwrap_or_default()),
             index_dir,
             database_url,

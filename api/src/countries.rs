@@ -6,7 +6,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use peoples_stories_shared::contribution::COUNTRY_NAME_MAX;
 use peoples_stories_shared::FieldError;
+
+/// Most inputs `resolve_all` looks at: the largest cap of any list of countries.
+pub const RESOLVE_MAX: usize = peoples_stories_shared::moderation::STORY_COUNTRIES_MAX;
 
 /// One country of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,24 +197,35 @@ impl Catalog {
     }
 
     /// The codes of `inputs` (codes, names or aliases), in order, each once. An input that is
-    /// no country adds an error on `field(i)` suggesting the nearest names; an empty one, an
-    /// error saying so (unless that field has one already).
+    /// no country adds an error on `field(i)` suggesting the nearest names; an empty or
+    /// overlong one, an error saying so (unless that field has one already: the shape rules
+    /// may have named it). Only the first [`RESOLVE_MAX`] inputs are looked at (the callers'
+    /// caps are lower), and only names up to `COUNTRY_NAME_MAX` characters are compared with
+    /// every country's, so no input costs more than a few hundred comparisons.
     pub fn resolve_all(
         &self,
         inputs: &[String],
         field: impl Fn(usize) -> String,
         errors: &mut Vec<FieldError>,
     ) -> Vec<String> {
+        let named: std::collections::HashSet<String> =
+            errors.iter().map(|e| e.field.clone()).collect();
         let mut codes: Vec<String> = Vec::new();
-        for (i, input) in inputs.iter().enumerate() {
+        for (i, input) in inputs.iter().enumerate().take(RESOLVE_MAX) {
             let input = input.trim();
-            if input.is_empty() {
+            let shape = if input.is_empty() {
+                Some("is empty: give a country's code or name".to_string())
+            } else if input.chars().count() > COUNTRY_NAME_MAX {
+                Some(format!(
+                    "is too long for a country: at most {COUNTRY_NAME_MAX} characters"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = shape {
                 let field = field(i);
-                if !errors.iter().any(|e| e.field == field) {
-                    errors.push(FieldError::new(
-                        field,
-                        "is empty: give a country's code or name",
-                    ));
+                if !named.contains(&field) {
+                    errors.push(FieldError::new(field, message));
                 }
                 continue;
             }

@@ -2,6 +2,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use peoples_stories_shared::problem::ERRORS_MAX;
 use peoples_stories_shared::{FieldError, Problem};
 
 /// Everything a handler can fail with.
@@ -56,12 +57,18 @@ impl AppError {
         Self::invalid_with(StatusCode::UNPROCESSABLE_ENTITY, "fields", errors)
     }
 
-    fn invalid_with(status: StatusCode, what: &str, errors: Vec<FieldError>) -> Self {
+    fn invalid_with(status: StatusCode, what: &str, mut errors: Vec<FieldError>) -> Self {
+        // A flood of bad items is answered with the first few, not an echo of the flood.
+        let more = errors.len().saturating_sub(ERRORS_MAX);
+        errors.truncate(ERRORS_MAX);
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        let detail = match errors.as_slice() {
+        let mut detail = match errors.as_slice() {
             [one] => format!("{}: {}", one.field, one.message),
             _ => format!("these {what} are invalid: {}", names.join(", ")),
         };
+        if more > 0 {
+            detail.push_str(&format!(" (and {more} more)"));
+        }
         AppError::Invalid {
             status,
             detail,

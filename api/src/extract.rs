@@ -245,16 +245,50 @@ fn client_hash(req: &HttpRequest) -> Result<String, AppError> {
     let state = req
         .app_data::<actix_web::web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;
-    let addr = if state.contributions.trust_forwarded_for {
-        req.connection_info()
-            .realip_remote_addr()
-            .and_then(parse_addr)
+    let peer = req.peer_addr().map(|a| a.ip());
+    let settings = &state.contributions;
+    let addr = if settings.reads_forwarded_for() {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok());
+        client_addr(peer, forwarded, settings)
     } else {
-        req.peer_addr().map(|a| a.ip())
+        peer
     };
     // No address (a Unix socket, a test harness): all such clients share one bucket.
     let network = addr.map(network_of).unwrap_or_default();
-    Ok(keyed_hash(&state.client_key, network.as_bytes()))
+    Ok(keyed_hash(&state.client_key.current(), network.as_bytes()))
+}
+
+/// The client's address as the trusted proxies saw it. `X-Forwarded-For` is read from the
+/// right, where each proxy appended the address it was reached from: the first entry that is
+/// not a trusted proxy is the client (with `trust_forwarded_for` alone, the peer is the one
+/// proxy and the rightmost entry the client). Entries left of it were written by the client
+/// and are never believed. A request straight from an untrusted peer is that peer.
+pub fn client_addr<'a>(
+    peer: Option<IpAddr>,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    settings: &crate::config::ContributionSettings,
+) -> Option<IpAddr> {
+    let trusted = |ip: &IpAddr| settings.trusted_proxies.iter().any(|n| n.0.contains(ip));
+    let peer_is_proxy = settings.trust_forwarded_for || peer.as_ref().is_some_and(trusted);
+    if !peer_is_proxy {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        // Garbage where a proxy should have written an address: the last proxy is all we know.
+        let Some(ip) = parse_addr(hop.trim()) else {
+            break;
+        };
+        client = Some(ip);
+        if !trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 fn parse_addr(s: &str) -> Option<IpAddr> {
@@ -300,6 +334,81 @@ mod tests {
         assert_eq!(network_of(a), network_of(b));
         let v4: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
         assert_eq!(network_of(v4), "203.0.113.7");
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_hop_no_trusted_proxy_wrote() {
+        use crate::config::{ContributionSettings, ProxyNet};
+        let proxies = |list: &[&str]| ContributionSettings {
+            trusted_proxies: list
+                .iter()
+                .map(|s| s.parse::<ProxyNet>().unwrap())
+                .collect(),
+            ..ContributionSettings::default()
+        };
+        let one_hop = ContributionSettings {
+            trust_forwarded_for: true,
+            ..ContributionSettings::default()
+        };
+        let none = ContributionSettings::default();
+        let nginx = proxies(&["127.0.0.1", "10.0.0.0/24"]);
+        // (settings, peer, X-Forwarded-For headers, the client)
+        let table: Vec<(&ContributionSettings, &str, Vec<&str>, &str)> = vec![
+            // Nothing trusted: the header is the client's own words.
+            (&none, "198.51.100.7", vec!["203.0.113.1"], "198.51.100.7"),
+            // From a trusted proxy: what it appended.
+            (&nginx, "127.0.0.1", vec!["203.0.113.9"], "203.0.113.9"),
+            // The client's own forged entries stand left of what the proxy appended.
+            (
+                &nginx,
+                "127.0.0.1",
+                vec!["1.2.3.4, 203.0.113.9"],
+                "203.0.113.9",
+            ),
+            (
+                &nginx,
+                "127.0.0.1",
+                vec!["1.2.3.4", "203.0.113.9"],
+                "203.0.113.9",
+            ),
+            // Two trusted proxies in a row are both skipped.
+            (
+                &nginx,
+                "127.0.0.1",
+                vec!["6.6.6.6, 203.0.113.9, 10.0.0.4"],
+                "203.0.113.9",
+            ),
+            // A peer that is not a trusted proxy is the client, whatever it claims.
+            (&nginx, "198.51.100.7", vec!["203.0.113.9"], "198.51.100.7"),
+            // Garbage where the proxy's entry should be: the last proxy seen.
+            (
+                &nginx,
+                "127.0.0.1",
+                vec!["203.0.113.9, nonsense"],
+                "127.0.0.1",
+            ),
+            // No header from a proxy: the proxy.
+            (&nginx, "127.0.0.1", vec![], "127.0.0.1"),
+            // Ports and IPv6.
+            (
+                &nginx,
+                "127.0.0.1",
+                vec!["[2001:db8::1]:4711"],
+                "2001:db8::1",
+            ),
+            // One proxy of any address: the rightmost entry.
+            (
+                &one_hop,
+                "192.0.2.1",
+                vec!["1.2.3.4, 203.0.113.9"],
+                "203.0.113.9",
+            ),
+        ];
+        for (settings, peer, headers, want) in table {
+            let got = client_addr(peer.parse().ok(), headers.iter().copied(), settings);
+            assert_eq!(got, want.parse().ok(), "{peer} {headers:?}");
+        }
+        assert!("not an address".parse::<ProxyNet>().is_err());
     }
 
     #[test]

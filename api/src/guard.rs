@@ -150,18 +150,33 @@ fn admit_in_transaction<T: Serialize>(
 /// How often `serve` runs `housekeeping`.
 pub const HOUSEKEEPING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// What one round of `housekeeping` forgot.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Forgotten {
+    /// Client hashes of submissions and guestbook entries past the rate window.
+    pub client_hashes: usize,
+    /// Stored idempotency answers older than a day.
+    pub answers: usize,
+    /// Login throttling keys whose window and lock are over.
+    pub login_keys: usize,
+    /// Senders' e-mails of submissions decided longer ago than the retention period.
+    pub emails: usize,
+}
+
 /// Keeps the privacy promises, on a timer rather than in each write: client hashes live only
 /// as long as the rate window needs them (plus at most `HOUSEKEEPING_EVERY`), idempotency
-/// answers a day. Returns how many hashes and answers it dropped.
-pub fn housekeeping(
-    conn: &mut DbConn,
-    settings: &ContributionSettings,
-) -> AppResult<(usize, usize)> {
+/// answers a day, login throttling keys their window or lock, and a sender's e-mail the
+/// retention period after a moderator decided on the submission.
+pub fn housekeeping(conn: &mut DbConn, settings: &ContributionSettings) -> AppResult<Forgotten> {
     let now = Utc::now().naive_utc();
+    let retention = Duration::days(i64::from(settings.email_retention_days));
     db::write_transaction(conn, |conn| {
-        let hashes = q::forget_client_hashes(conn, now - seconds(settings.rate_window_secs))?;
-        let answers = q::expire_answers(conn, now - Duration::seconds(IDEMPOTENCY_TTL_SECS))?;
-        Ok((hashes, answers))
+        Ok(Forgotten {
+            client_hashes: q::forget_client_hashes(conn, now - seconds(settings.rate_window_secs))?,
+            answers: q::expire_answers(conn, now - Duration::seconds(IDEMPOTENCY_TTL_SECS))?,
+            login_keys: crate::auth::throttle::forget_stale(conn, now)?,
+            emails: q::forget_emails(conn, now - retention)?,
+        })
     })
 }
 
@@ -176,9 +191,13 @@ pub fn keep_house(pool: db::Pool, settings: ContributionSettings) -> std::io::Re
                 .map_err(AppError::from)
                 .and_then(|mut conn| housekeeping(&mut conn, &settings));
             match done {
-                Ok((hashes, answers)) if hashes + answers > 0 => {
-                    tracing::info!(hashes, answers, "forgot client hashes and old answers")
-                }
+                Ok(f) if f != Forgotten::default() => tracing::info!(
+                    client_hashes = f.client_hashes,
+                    answers = f.answers,
+                    login_keys = f.login_keys,
+                    emails = f.emails,
+                    "housekeeping forgot what it no longer needs"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "housekeeping failed"),
             }
@@ -281,6 +300,90 @@ fn content_hash(parts: &[&str]) -> String {
 
 fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
+}
+
+/// Refused contributions per client, counted on this node: a client that keeps sending what
+/// is refused (bad JSON, bad fields, bodies too large) is turned away before its requests are
+/// read, so garbage cannot be retried for free. Kept in memory, per node (a database write
+/// for every refusal would let garbage cost the one writer); the window is the rate window.
+pub struct Refusals {
+    counts: moka::sync::Cache<String, std::sync::Arc<std::sync::atomic::AtomicU32>>,
+    limit: u32,
+    window_secs: u64,
+}
+
+impl Refusals {
+    pub fn new(settings: &ContributionSettings) -> Refusals {
+        let window_secs = settings.rate_window_secs.max(1);
+        Refusals {
+            counts: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(std::time::Duration::from_secs(window_secs))
+                .build(),
+            limit: settings.refusals_per_window,
+            window_secs,
+        }
+    }
+
+    fn count(&self, client: &str) -> u32 {
+        self.counts
+            .get(client)
+            .map_or(0, |n| n.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn note(&self, client: &str) {
+        self.counts
+            .get_with(client.to_string(), Default::default)
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The public forms' paths, whose refusals count.
+const FORMS: [&str; 2] = ["/api/v1/submissions", "/api/v1/guestbook"];
+
+/// Middleware over the API: a POST to a public form from a client with too many refusals in
+/// the window is answered 429 unread; a form's 400, 413, 415 or 422 counts as a refusal.
+pub async fn refusals_count(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    use actix_web::FromRequest;
+    let form = req.method() == actix_web::http::Method::POST && FORMS.contains(&req.path());
+    let state = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .cloned();
+    let (Some(state), true) = (state, form) else {
+        return next.call(req).await.map(|r| r.map_into_left_body());
+    };
+    let refusals = &state.refusals;
+    let client = if refusals.limit > 0 {
+        crate::extract::ClientHash::extract(req.request())
+            .await
+            .ok()
+    } else {
+        None
+    };
+    if let Some(client) = &client {
+        if refusals.count(&client.0) >= refusals.limit {
+            let err = AppError::RateLimited {
+                detail: "too many refused requests from one place; fix the request and try \
+                         again later"
+                    .into(),
+                retry_after_secs: refusals.window_secs,
+            };
+            let res = actix_web::ResponseError::error_response(&err);
+            return Ok(req.into_response(res).map_into_right_body());
+        }
+    }
+    let res = next.call(req).await?;
+    let refused = matches!(res.status().as_u16(), 400 | 413 | 415 | 422);
+    if let (true, Some(client)) = (refused, &client) {
+        refusals.note(&client.0);
+    }
+    Ok(res.map_into_left_body())
 }
 
 #[cfg(test)]

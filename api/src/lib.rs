@@ -3,6 +3,7 @@
 pub mod app;
 pub mod auth;
 pub mod cache;
+pub mod client_key;
 pub mod config;
 pub mod countries;
 pub mod db;

@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use peoples_stories_api::client_key::ClientKey;
 use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
@@ -115,6 +116,10 @@ struct ServeArgs {
     /// the cache off).
     #[arg(long, env = "PS_CACHE_MB")]
     cache_mb: Option<u64>,
+    /// The file holding the key of client hashes, created on first start; give every node
+    /// a copy of the same file (default: client-key beside the search index).
+    #[arg(long, env = "PS_CLIENT_KEY_FILE")]
+    client_key_file: Option<PathBuf>,
     /// The site's public origin (https://stories.example.org): cookie-authenticated changes
     /// must come from it; https turns on secure cookies. Default: the request's own host.
     #[arg(long, env = "PS_PUBLIC_ORIGIN")]
@@ -180,6 +185,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             web_dist: a.web_dist.clone(),
             pool_size: a.pool_size,
             cache_mb: a.cache_mb,
+            client_key_file: a.client_key_file.clone(),
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -386,19 +392,26 @@ fn serve(
         )
     })?);
     peoples_stories_api::guard::keep_house(pool.clone(), settings.contributions.clone())?;
+    let client_key = ClientKey::open(&settings.client_key_file)?;
     let state = AppState::new(
         pool,
         url.backend,
         search,
         settings.contributions.clone(),
         auth,
+        client_key,
     )?
     .with_cache_budget(settings.cache_bytes);
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database; the data
     // versions that key the response cache are read as often.
     state.follow(std::time::Duration::from_millis(500))?;
-    tracing::info!(database = %url.redacted(), "People's Stories listening on http://{addr}");
+    tracing::info!(
+        database = %url.redacted(),
+        index = %settings.index_dir.display(),
+        client_key_file = %settings.client_key_file.display(),
+        "People's Stories listening on http://{addr}"
+    );
     actix_web::rt::System::new()
         .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;
     Ok(())

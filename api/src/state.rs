@@ -3,14 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::password::Gate;
 use crate::auth::AuthConfig;
 use crate::cache::{ResponseCache, DEFAULT_BUDGET_BYTES};
+use crate::client_key::ClientKey;
 use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
+use crate::guard::Refusals;
 use crate::search::SearchIndex;
-
-/// The site secret that keys client hashes; see `extract::ClientHash`.
-const CLIENT_KEY: &str = "client_hash_key";
 
 /// Shared, cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
@@ -21,26 +21,27 @@ pub struct AppState {
     /// Sessions: cookie flags, the site's origins, expiry.
     pub auth: Arc<AuthConfig>,
     pub contributions: Arc<ContributionSettings>,
-    /// The key of client hashes, shared by every node through the database.
-    pub client_key: Arc<Vec<u8>>,
+    /// The key of client hashes, shared by every node through copies of one file, turned
+    /// over daily (see `client_key.rs`).
+    pub client_key: Arc<ClientKey>,
     /// Finished public responses (see `cache.rs`).
     pub cache: Arc<ResponseCache>,
+    /// The turns of password checks (see `auth::password::Gate`).
+    pub passwords: Arc<Gate>,
+    /// Refused form requests per client (see `guard::Refusals`).
+    pub refusals: Arc<Refusals>,
 }
 
 impl AppState {
-    /// Reads (or, on a new database, creates) the site secrets the handlers need.
+    /// The state of a node; reads the data versions that key the response cache.
     pub fn new(
         pool: Pool,
         backend: Backend,
         search: Arc<SearchIndex>,
         contributions: ContributionSettings,
         auth: AuthConfig,
+        client_key: ClientKey,
     ) -> anyhow::Result<AppState> {
-        let key = db::contributions::site_secret(&mut *pool.get()?, CLIENT_KEY, || {
-            hex::encode(rand::random::<[u8; 32]>())
-        })?;
-        let client_key = hex::decode(key.trim())
-            .map_err(|e| anyhow::anyhow!("the stored {CLIENT_KEY} is not hex: {e}"))?;
         let cache = ResponseCache::new(DEFAULT_BUDGET_BYTES);
         let (guestbook, sources) = db::versions::read(&mut *pool.get()?)?;
         cache.set_data_versions(guestbook, sources);
@@ -49,9 +50,11 @@ impl AppState {
             pool,
             backend,
             search,
-            contributions: Arc::new(contributions),
+            contributions: Arc::new(contributions.clone()),
             client_key: Arc::new(client_key),
             auth: Arc::new(auth),
+            passwords: Arc::new(Gate::for_this_machine()),
+            refusals: Arc::new(Refusals::new(&contributions)),
         })
     }
 

@@ -25,6 +25,8 @@ pub const EMAIL_MAX: usize = 254;
 pub const URL_MAX: usize = 2_000;
 /// Most countries one submission may name.
 pub const COUNTRIES_MAX: usize = 30;
+/// Longest country code or name, in characters ("Democratic Republic of the Congo" is 32).
+pub const COUNTRY_NAME_MAX: usize = 100;
 /// Most source links one submission may carry.
 pub const LINKS_MAX: usize = 10;
 /// Longest guestbook message, in characters.
@@ -244,15 +246,15 @@ impl CreateSubmission {
         if self.theme.trim().is_empty() {
             errors.push(FieldError::new("theme", "choose a theme"));
         }
+        // A list past its cap is one error: its items are not looked at.
         if self.countries.len() > COUNTRIES_MAX {
             errors.push(FieldError::new(
                 "countries",
                 format!("name at most {COUNTRIES_MAX} countries"),
             ));
-        }
-        for (i, c) in self.countries.iter().enumerate() {
-            if c.trim().is_empty() {
-                errors.push(FieldError::new(format!("countries[{i}]"), "is empty"));
+        } else {
+            for (i, c) in self.countries.iter().enumerate() {
+                country_name(&mut errors, &format!("countries[{i}]"), c);
             }
         }
         optional_text(&mut errors, "byline", self.byline.as_deref(), NAME_MAX);
@@ -267,7 +269,7 @@ impl CreateSubmission {
                 format!("give at most {LINKS_MAX} links"),
             ));
         }
-        for (i, link) in self.links.iter().enumerate() {
+        for (i, link) in self.links.iter().enumerate().take(LINKS_MAX) {
             if let Err(m) = check_url(&link.url) {
                 errors.push(FieldError::new(format!("links[{i}].url"), m));
             }
@@ -300,13 +302,30 @@ impl SignGuestbook {
         required_text(&mut errors, "name", &self.name, 1, NAME_MAX);
         required_text(&mut errors, "message", &self.message, 2, MESSAGE_MAX);
         text_links(&mut errors, "message", &self.message);
-        optional_text(&mut errors, "country", self.country.as_deref(), NAME_MAX);
+        if let Some(c) = non_blank(self.country.as_deref()) {
+            country_name(&mut errors, "country", c);
+        }
         errors
     }
 
     /// Whether the message carries a link: such entries always wait for a moderator.
     pub fn has_links(&self) -> bool {
         count_links(&self.message) > 0 || count_links(&self.name) > 0
+    }
+}
+
+/// A country's code or name: not empty, not over [`COUNTRY_NAME_MAX`], no control characters.
+fn country_name(errors: &mut Vec<FieldError>, field: &str, value: &str) {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        errors.push(FieldError::new(field, "is empty"));
+    } else if n > COUNTRY_NAME_MAX {
+        errors.push(FieldError::new(
+            field,
+            format!("is too long for a country: at most {COUNTRY_NAME_MAX} characters"),
+        ));
+    } else if has_control_chars(value) {
+        errors.push(FieldError::new(field, "contains control characters"));
     }
 }
 

@@ -15,6 +15,9 @@ pub const MAX_QUERY_CHARS: usize = 500;
 /// The facets a list can count.
 pub const FACETS: [&str; 4] = ["country", "theme", "source", "year"];
 
+/// Most values one filter (`country`, `theme`, `source`) may repeat.
+pub const FILTER_VALUES_MAX: usize = 30;
+
 /// The order of a story list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,6 +93,8 @@ impl ListStoriesQuery {
         let mut reader =
             QueryReader::new(&Self::PARAMETERS, &["country", "theme", "source", "facets"]);
         let mut paging = Paging::default();
+        // The filters that reached their cap, each refused once.
+        let mut crowded: Vec<String> = Vec::new();
         for (key, value) in reader.pairs(query) {
             if paging.read(&key, &value, &mut reader.errors) {
                 continue;
@@ -130,7 +135,15 @@ impl ListStoriesQuery {
                         "theme" => &mut out.theme,
                         _ => &mut out.source,
                     };
-                    if !list.contains(&value) {
+                    if list.len() >= FILTER_VALUES_MAX {
+                        if !crowded.contains(&key) {
+                            reader.error(
+                                &key,
+                                format!("give at most {FILTER_VALUES_MAX} values of '{key}'"),
+                            );
+                            crowded.push(key);
+                        }
+                    } else if !list.contains(&value) {
                         list.push(value);
                     }
                 }

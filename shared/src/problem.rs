@@ -20,6 +20,9 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// Most field errors one problem lists; past them, the detail says how many more there were.
+pub const ERRORS_MAX: usize = 20;
+
 /// What is wrong with one field or query parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

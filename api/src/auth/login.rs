@@ -43,19 +43,20 @@ pub fn attempt(
     let user_key = format!("u:{}", keyed_hash(key, username.as_bytes()));
     let client_key = format!("c:{client_hash}");
     let now = Utc::now().naive_utc();
-    let locked = [&user_key, &client_key]
-        .into_iter()
-        .map(|k| throttle::locked_until(&mut conn, k, now))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .max();
-    if let Some(until) = locked {
-        return Err(AppError::RateLimited {
-            detail: "too many failed logins; try again later".into(),
-            retry_after_secs: (until - now).num_seconds().max(1) as u64,
-        });
-    }
+    // The guess is counted before the password is checked, so no burst can check more.
+    let keys = [
+        (user_key.as_str(), throttle::PER_USERNAME),
+        (client_key.as_str(), throttle::PER_CLIENT),
+    ];
+    let guesses = match throttle::take_guess(&mut conn, &keys, now)? {
+        Ok(n) => n,
+        Err(until) => {
+            return Err(AppError::RateLimited {
+                detail: "too many failed logins; try again later".into(),
+                retry_after_secs: (until - now).num_seconds().max(1) as u64,
+            })
+        }
+    };
     let user = accounts::user_by_name(&mut conn, &username)?;
     let ok = match &user {
         Some(u) => password::verify(&login.password, &u.password_hash) && u.disabled_at.is_none(),
@@ -66,19 +67,17 @@ pub fn attempt(
     };
     let user = match (ok, user) {
         (true, Some(u)) => u,
-        _ => {
-            let n = throttle::record_failure(&mut conn, &user_key, throttle::PER_USERNAME, now)?;
-            throttle::record_failure(&mut conn, &client_key, throttle::PER_CLIENT, now)?;
-            return Ok(Outcome::Failed(throttle::delay_after(n)));
-        }
+        _ => return Ok(Outcome::Failed(throttle::delay_after(guesses))),
     };
     let role = Role::parse(&user.role)
         .ok_or_else(|| anyhow::anyhow!("account {} has an unknown role", user.id))?;
     let token = secret::random_token();
     let csrf = secret::random_token();
     crate::db::write_transaction::<_, AppError, _>(&mut conn, |conn| {
+        // The right password: the username's guesses are forgotten, the client's given back.
+        accounts::lock_login_key(conn, &user_key)?;
         accounts::clear_login_failures(conn, &user_key)?;
-        throttle::forget_stale(conn, throttle::PER_USERNAME, now)?;
+        throttle::give_back(conn, &client_key, throttle::PER_CLIENT, now)?;
         accounts::delete_expired_sessions(conn, now, now - cfg.session_idle)?;
         if let Some(old) = old_token {
             accounts::delete_session_by_hash(conn, &secret::token_hash(old))?;

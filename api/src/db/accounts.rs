@@ -263,6 +263,20 @@ pub fn revoke_token(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
     .execute(conn)
 }
 
+/// Holds a throttling key for the rest of the transaction, so that reading its count and
+/// writing the next one is one step however many logins race. BACKEND-SPECIFIC: PostgreSQL
+/// takes a transaction-scoped advisory lock on the key's hash (the row may not exist yet, so a
+/// row lock would not do); on SQLite the `BEGIN IMMEDIATE` of `write_transaction` already holds
+/// the one write lock.
+pub fn lock_login_key(conn: &mut DbConn, key: &str) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7370002, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// (failures in the current window, window start, locked until) for a throttling key.
 pub fn login_failures(
     conn: &mut DbConn,

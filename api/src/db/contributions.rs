@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::schema::{guestbook_entries, idempotency_keys, site_secrets, submissions, themes};
+use super::schema::{guestbook_entries, idempotency_keys, submissions, themes};
 use super::DbConn;
 
 /// A submission as stored.
@@ -220,6 +220,19 @@ pub fn forget_client_hashes(conn: &mut DbConn, before: NaiveDateTime) -> QueryRe
     Ok(a + b)
 }
 
+/// Deletes the sender's e-mail from submissions a moderator decided (approved or rejected)
+/// at or before `decided_before`. Returns how many were cleared.
+pub fn forget_emails(conn: &mut DbConn, decided_before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        submissions::table
+            .filter(submissions::email.is_not_null())
+            .filter(submissions::status.ne("pending"))
+            .filter(submissions::updated_at.le(decided_before)),
+    )
+    .set(submissions::email.eq(None::<String>))
+    .execute(conn)
+}
+
 /// Serialises writers of the same content (or client) across PostgreSQL connections until
 /// the transaction ends, so two nodes cannot both decide "not a duplicate". BACKEND-SPECIFIC:
 /// SQLite's `BEGIN IMMEDIATE` (see `write_transaction`) already serialises every writer.
@@ -273,42 +286,4 @@ pub fn store_answer(
 pub fn expire_answers(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
         .execute(conn)
-}
-
-/// The named secret, created with `make` by whichever node asks first; every node then
-/// reads the same value.
-pub fn site_secret(
-    conn: &mut DbConn,
-    name: &str,
-    make: impl FnOnce() -> String,
-) -> QueryResult<String> {
-    if let Some(v) = read_secret(conn, name)? {
-        return Ok(v);
-    }
-    let inserted = diesel::insert_into(site_secrets::table)
-        .values((
-            site_secrets::name.eq(name),
-            site_secrets::value.eq(make()),
-            site_secrets::created_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn);
-    match inserted {
-        // Another node won the race; its value is the one.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {}
-        other => {
-            other?;
-        }
-    }
-    read_secret(conn, name)?.ok_or(diesel::result::Error::NotFound)
-}
-
-fn read_secret(conn: &mut DbConn, name: &str) -> QueryResult<Option<String>> {
-    site_secrets::table
-        .filter(site_secrets::name.eq(name))
-        .select(site_secrets::value)
-        .first(conn)
-        .optional()
 }

@@ -174,14 +174,6 @@ diesel::table! {
     }
 }
 
-diesel::table! {
-    site_secrets (name) {
-        name -> Text,
-        value -> Text,
-        created_at -> Timestamp,
-    }
-}
-
 diesel::joinable!(submissions -> themes (theme_id));
 diesel::allow_tables_to_appear_in_same_query!(submissions, themes);
 diesel::table! {

@@ -28,6 +28,8 @@ use crate::state::AppState;
             content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins; see Retry-After", body = Problem,
             content_type = "application/problem+json"),
+        (status = 503, description = "Too many logins at once; see Retry-After", body = Problem,
+            content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
@@ -49,11 +51,15 @@ pub async fn login(
         .map(|c| c.value().to_string());
     let pool = state.pool.clone();
     let cfg = state.auth.clone();
-    let key = state.client_key.clone();
+    let key = state.client_key.current();
+    // A turn among the password checks first: a burst is refused before it costs anything.
+    let turn = state.passwords.enter().await?;
     let outcome = web::block(move || {
         auth::login::attempt(&pool, &cfg, &key, &creds, &client.0, old.as_deref())
     })
     .await??;
+    // The turn ends with the check, not after the failure's delay.
+    drop(turn);
     let session = match outcome {
         auth::login::Outcome::LoggedIn(s) => s,
         auth::login::Outcome::Failed(delay) => {

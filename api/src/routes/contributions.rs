@@ -6,7 +6,7 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use peoples_stories_shared::contribution::non_blank;
+use peoples_stories_shared::contribution::{non_blank, COUNTRIES_MAX};
 use peoples_stories_shared::params::parse_paging;
 use peoples_stories_shared::{
     CreateSubmission, FieldError, GuestbookEntry, GuestbookPage, GuestbookStatus, Paging, Problem,
@@ -72,8 +72,12 @@ pub async fn create_submission(
         let conn: &mut DbConn = &mut conn;
         let theme_id =
             taxonomy::resolve_theme(&taxonomy::theme_rows(conn)?, &sub.theme, &mut errors);
-        let codes =
-            Catalog::get().resolve_all(&sub.countries, |i| format!("countries[{i}]"), &mut errors);
+        // A list past its cap was refused whole by `validate`: its items are not looked up.
+        let codes = if sub.countries.len() > COUNTRIES_MAX {
+            Vec::new()
+        } else {
+            Catalog::get().resolve_all(&sub.countries, |i| format!("countries[{i}]"), &mut errors)
+        };
         let (Some(theme_id), true) = (theme_id, errors.is_empty()) else {
             return Err(AppError::invalid_body(errors));
         };

@@ -157,6 +157,59 @@ both_databases! {
         }
     }
 
+    async fn a_burst_of_guesses_checks_no_more_than_the_allowance(app) {
+        add_user(&app.pool, "maria", Role::Moderator);
+        // 40 wrong passwords at once for one username: the lock check, the password check
+        // and the count are one step, so at most the allowance (5) is ever checked (401);
+        // the rest are refused unchecked (429), or turned away by the password gate (503).
+        let burst = (0..40).map(|i| {
+            let app = &app;
+            async move { app.login("maria", &format!("wrong guess {i}")).await.status().as_u16() }
+        });
+        let statuses = futures_util::future::join_all(burst).await;
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        assert!(statuses.iter().all(|s| [401, 429, 503].contains(s)), "{statuses:?}");
+        assert!(checked <= 5, "{checked} guesses were checked: {statuses:?}");
+        // The lock holds: a second burst checks nothing, and the right password is refused.
+        let burst = (0..20).map(|i| {
+            let app = &app;
+            async move { app.login("maria", &format!("more {i}")).await.status().as_u16() }
+        });
+        let again = futures_util::future::join_all(burst).await;
+        assert!(!again.contains(&401), "{again:?}");
+        assert_eq!(app.login("maria", PASSWORD).await.status(), 429);
+        // Exactly as many guesses are counted as were let through, and the lock is stored.
+        use diesel::prelude::*;
+        use peoples_stories_api::db::schema::login_failures;
+        let mut conn = app.pool.get().expect("conn");
+        let rows: Vec<(String, i32, Option<chrono::NaiveDateTime>)> = login_failures::table
+            .select((login_failures::key, login_failures::failures, login_failures::locked_until))
+            .load(&mut conn)
+            .expect("rows");
+        let user = rows.iter().find(|r| r.0.starts_with("u:")).expect("the username's row");
+        assert!(user.2.is_some(), "the username is locked: {rows:?}");
+        assert_eq!(usize::try_from(user.1).expect("count"), checked, "{rows:?}");
+    }
+
+    async fn a_burst_of_logins_is_turned_away_before_hashing(app) {
+        // Logins for many names at once: a few are checked at a time, a few wait, and the
+        // rest are told to come back (503 with Retry-After) without costing a hash each.
+        let burst = (0..60).map(|i| {
+            let app = &app;
+            async move {
+                let res = app.login(&format!("name{i}"), "some password").await;
+                let retry = res.headers().get("retry-after").is_some();
+                (res.status().as_u16(), retry)
+            }
+        });
+        let answers = futures_util::future::join_all(burst).await;
+        assert!(answers.iter().all(|(s, _)| [401, 429, 503].contains(s)), "{answers:?}");
+        let busy: Vec<_> = answers.iter().filter(|(s, _)| *s == 503).collect();
+        assert!(!busy.is_empty(), "no login was turned away: {answers:?}");
+        assert!(busy.iter().all(|(_, retry)| *retry), "503 without Retry-After");
+        assert!(answers.iter().any(|(s, _)| *s == 401), "{answers:?}");
+    }
+
     async fn disabling_an_account_ends_its_sessions_and_tokens(app) {
         add_user(&app.pool, "ada", Role::Admin);
         add_user(&app.pool, "maria", Role::Moderator);

@@ -334,6 +334,73 @@ both_databases! {
     }
 }
 
+both_databases! {
+    async fn garbage_is_refused_at_the_caps_in_few_words(app) {
+        // A list past its cap is one error, whatever its items; the answer stays small.
+        let floods = [
+            json!(vec![""; 42_000]),
+            json!(vec!["zz"; 25_000]),
+        ];
+        for countries in floods {
+            let mut s = submission("Flood");
+            s["countries"] = countries;
+            let res = app.post_json("/api/v1/submissions", &s, &[]).await;
+            let bytes = res.headers().get("content-length").cloned();
+            let p = problem(res, 422).await;
+            assert_eq!(p.errors.len(), 1, "{:?}", bytes);
+            assert_eq!(p.errors[0].field, "countries");
+        }
+        // One name too long to be a country is refused before it is compared with any.
+        let mut s = submission("Long name");
+        s["countries"] = json!(["x".repeat(125_000)]);
+        let p = problem(app.post_json("/api/v1/submissions", &s, &[]).await, 422).await;
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].field, "countries[0]");
+        assert!(p.errors[0].message.contains("too long"), "{}", p.errors[0].message);
+        let mut e = signature("A", "A message with a long country");
+        e["country"] = json!("y".repeat(15_000));
+        let p = problem(app.post_json("/api/v1/guestbook", &e, &[]).await, 422).await;
+        assert_eq!(p.errors[0].field, "country");
+        assert!(p.errors[0].message.contains("too long"), "{}", p.errors[0].message);
+        // Many different bad items: at most ERRORS_MAX are listed, the detail counts the rest.
+        let mut s = submission("Links");
+        s["countries"] = json!(vec!["qq"; 30]);
+        let p = problem(app.post_json("/api/v1/submissions", &s, &[]).await, 422).await;
+        assert_eq!(p.errors.len(), peoples_stories_shared::problem::ERRORS_MAX);
+        assert!(p.detail.contains("more"), "{}", p.detail);
+    }
+}
+
+/// Three refused requests a window, then the client is turned away unread.
+fn few_refusals() -> ContributionSettings {
+    ContributionSettings {
+        refusals_per_window: 3,
+        ..test_settings()
+    }
+}
+
+both_databases! {
+    settings = few_refusals();
+
+    async fn refused_requests_count_towards_a_limit(app) {
+        let mut bad = submission("Bad");
+        bad["countries"] = json!(["not a country at all"]);
+        assert_eq!(app.post_json("/api/v1/submissions", &bad, &[]).await.status(), 422);
+        let res = app.client.post(app.url("/api/v1/guestbook"))
+            .header("content-type", "application/json")
+            .body("{not json").send().await.expect("post");
+        assert_eq!(res.status(), 400);
+        assert_eq!(app.post_json("/api/v1/submissions", &bad, &[]).await.status(), 422);
+        // Even a good request from this client now waits out the window.
+        let res = app.post_json("/api/v1/guestbook", &signature("A", "A fine message"), &[]).await;
+        assert!(res.headers().get("retry-after").is_some());
+        let p = problem(res, 429).await;
+        assert!(p.detail.contains("refused"), "{}", p.detail);
+        // Reading is not affected.
+        assert_eq!(app.get("/api/v1/guestbook").await.status(), 200);
+    }
+}
+
 /// Two submissions and two entries per window; a 2-second window so recovery is testable.
 fn tight_limits() -> ContributionSettings {
     ContributionSettings {
@@ -356,20 +423,70 @@ both_databases! {
             submissions::table.select(submissions::client_hash).load(conn).expect("hashes")
         };
         // Within the rate window and the answers' day, nothing goes.
-        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (0, 0));
+        let forgot = |conn: &mut _| {
+            let f = peoples_stories_api::guard::housekeeping(conn, &settings).expect("housekeeping");
+            (f.client_hashes, f.answers)
+        };
+        assert_eq!(forgot(&mut conn), (0, 0));
         assert!(hashes(&mut conn)[0].is_some());
         // Past the window, the hash goes; past a day, the stored answer.
         let now = chrono::Utc::now().naive_utc();
         let past_window = now - chrono::Duration::seconds(settings.rate_window_secs as i64 + 1);
         diesel::update(submissions::table).set(submissions::created_at.eq(past_window)).execute(&mut conn).expect("age");
-        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (1, 0));
+        assert_eq!(forgot(&mut conn), (1, 0));
         assert_eq!(hashes(&mut conn), [None]);
         diesel::update(idempotency_keys::table)
             .set(idempotency_keys::created_at.eq(now - chrono::Duration::days(2)))
             .execute(&mut conn)
             .expect("age");
-        assert_eq!(peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping"), (0, 1));
+        assert_eq!(forgot(&mut conn), (0, 1));
         let left: i64 = idempotency_keys::table.count().get_result(&mut conn).expect("count");
+        assert_eq!(left, 0);
+    }
+}
+
+both_databases! {
+    async fn housekeeping_deletes_decided_emails_and_stale_login_keys(app) {
+        use peoples_stories_api::db::schema::login_failures;
+        for title in ["Decided long ago", "Decided yesterday", "Waiting long"] {
+            let mut s = submission(title);
+            s["email"] = json!(EMAIL);
+            s["body"] = json!(format!("{title}: a body that is long enough to pass the checks."));
+            assert_eq!(app.post_json("/api/v1/submissions", &s, &[]).await.status(), 202);
+        }
+        assert_eq!(app.login("nobody", "a wrong password").await.status(), 401);
+        let settings = test_settings();
+        let now = chrono::Utc::now().naive_utc();
+        let days = |n| now - chrono::Duration::days(n);
+        let mut conn = app.pool.get().expect("conn");
+        let set = |conn: &mut _, title: &str, status: &str, at| {
+            diesel::update(submissions::table.filter(submissions::title.eq(title)))
+                .set((submissions::status.eq(status), submissions::updated_at.eq(at)))
+                .execute(conn)
+                .expect("update");
+        };
+        set(&mut conn, "Decided long ago", "rejected", days(31));
+        set(&mut conn, "Decided yesterday", "approved", days(1));
+        set(&mut conn, "Waiting long", "pending", days(90));
+        // The login key's window is still open: it stays.
+        let f = peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping");
+        assert_eq!((f.emails, f.login_keys), (1, 0));
+        let emails: Vec<(String, Option<String>)> = submissions::table
+            .select((submissions::title, submissions::email))
+            .order(submissions::id)
+            .load(&mut conn)
+            .expect("emails");
+        assert_eq!(emails[0], ("Decided long ago".to_string(), None));
+        assert_eq!(emails[1].1.as_deref(), Some(EMAIL), "within the retention period");
+        assert_eq!(emails[2].1.as_deref(), Some(EMAIL), "pending: no moderator has decided");
+        // Past its window, the key goes, with no login needed to prune it.
+        diesel::update(login_failures::table)
+            .set(login_failures::window_start.eq(now - chrono::Duration::minutes(16)))
+            .execute(&mut conn)
+            .expect("age");
+        let f = peoples_stories_api::guard::housekeeping(&mut conn, &settings).expect("housekeeping");
+        assert_eq!((f.emails, f.login_keys), (0, 2), "the username's and the client's keys");
+        let left: i64 = login_failures::table.count().get_result(&mut conn).expect("count");
         assert_eq!(left, 0);
     }
 }
@@ -403,6 +520,37 @@ both_databases! {
         assert_eq!(app.post_json("/api/v1/submissions", &s, &key).await.status(), 202);
         assert_eq!(app.post_json("/api/v1/submissions", &s, &key).await.status(), 202);
         assert_eq!(submission_count(&app), 3);
+    }
+}
+
+/// Behind nginx on the same machine, with two guestbook entries a window.
+fn behind_trusted_proxy() -> ContributionSettings {
+    ContributionSettings {
+        trusted_proxies: vec!["127.0.0.1".parse().expect("proxy")],
+        ..tight_limits()
+    }
+}
+
+both_databases! {
+    settings = behind_trusted_proxy();
+
+    async fn a_forged_forwarded_for_does_not_buy_a_new_budget(app) {
+        // The client writes whatever it likes left of what the proxy appends (203.0.113.9);
+        // its budget is still the address the proxy saw.
+        for (i, forged) in ["6.6.6.1", "6.6.6.2", "6.6.6.3"].iter().enumerate() {
+            let xff = format!("{forged}, 203.0.113.9");
+            let entry = signature("A", &format!("Message number {i} from the same client"));
+            let res = app.post_json("/api/v1/guestbook", &entry, &[("X-Forwarded-For", &xff)]).await;
+            assert_eq!(res.status(), if i < 2 { 201 } else { 429 }, "entry {i} via {xff}");
+        }
+        // A `Forwarded` header is never read either.
+        let entry = signature("A", "Fourth message, claiming another address");
+        let headers = [("X-Forwarded-For", "203.0.113.9"), ("Forwarded", "for=198.51.100.1")];
+        assert_eq!(app.post_json("/api/v1/guestbook", &entry, &headers).await.status(), 429);
+        // Another client behind the same proxy has its own budget.
+        let entry = signature("B", "A message from somebody else entirely");
+        let res = app.post_json("/api/v1/guestbook", &entry, &[("X-Forwarded-For", "203.0.113.10")]).await;
+        assert_eq!(res.status(), 201);
     }
 }
 

@@ -64,7 +64,10 @@ pub fn repo_root() -> PathBuf {
 /// A fresh, migrated database that disappears with the value.
 pub struct TestDb {
     pub url: DatabaseUrl,
+    /// The client key file every node on this database shares.
+    pub client_key_file: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    _key_dir: Option<std::sync::Arc<tempfile::TempDir>>,
     pg_name: Option<String>,
 }
 
@@ -77,7 +80,9 @@ impl TestDb {
                 let path = dir.path().join("test.db");
                 Some(TestDb {
                     url: DatabaseUrl::parse(path.to_str().expect("utf-8 path")).expect("url"),
+                    client_key_file: dir.path().join("client-key"),
                     _dir: Some(dir),
+                    _key_dir: None,
                     pg_name: None,
                 })
             }
@@ -98,9 +103,12 @@ impl TestDb {
                     .batch_execute(&format!("CREATE DATABASE {name}"))
                     .expect("create test database");
                 let url = url_with_db(&postgres_admin_url(), &name);
+                let key_dir = tempfile::tempdir().expect("temp dir");
                 Some(TestDb {
                     url: DatabaseUrl::parse(&url).expect("url"),
+                    client_key_file: key_dir.path().join("client-key"),
                     _dir: None,
+                    _key_dir: Some(std::sync::Arc::new(key_dir)),
                     pg_name: Some(name),
                 })
             }
@@ -111,7 +119,9 @@ impl TestDb {
     pub fn share(&self) -> TestDb {
         TestDb {
             url: self.url.clone(),
+            client_key_file: self.client_key_file.clone(),
             _dir: None,
+            _key_dir: self._key_dir.clone(),
             pg_name: None,
         }
     }
@@ -212,6 +222,7 @@ impl TestApp {
             search.clone(),
             settings,
             peoples_stories_api::auth::AuthConfig::default(),
+            peoples_stories_api::client_key::ClientKey::open(&db.client_key_file).expect("key"),
         )
         .expect("state");
         let state = match cache {
@@ -300,6 +311,7 @@ pub fn test_settings() -> ContributionSettings {
     ContributionSettings {
         submissions_per_window: 0,
         guestbook_per_window: 0,
+        refusals_per_window: 0,
         ..ContributionSettings::default()
     }
 }
@@ -562,6 +574,7 @@ impl ServeProcess {
                 "/nonexistent",
             ])
             .env("RUST_LOG", "info")
+            .env("PS_CLIENT_KEY_FILE", index.with_extension("key"))
             .envs(env.iter().copied())
             .stdout(log_file.try_clone().expect("log file"))
             .stderr(log_file)
