@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod generate;
 pub mod guard;
+pub mod links;
 pub mod moderation;
 pub mod reading;
 pub mod routes;

@@ -307,11 +307,6 @@ impl SignGuestbook {
         }
         errors
     }
-
-    /// Whether the message carries a link: such entries always wait for a moderator.
-    pub fn has_links(&self) -> bool {
-        count_links(&self.message) > 0 || count_links(&self.name) > 0
-    }
 }
 
 /// A country's code or name: not empty, not over [`COUNTRY_NAME_MAX`], no control characters.
@@ -395,7 +390,9 @@ fn has_control_chars(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
-/// How many URLs (`http://`, `https://`, `www.`) a text contains.
+/// How many URLs (`http://`, `https://`, `www.`) a text contains: the caps on links in a
+/// text, which the app checks too. Whether a guestbook entry holds a link at all (bare
+/// domains, full-width spellings) is the server's `links::has_link`.
 pub fn count_links(text: &str) -> usize {
     let lower = text.to_lowercase();
     lower.matches("http://").count() + lower.matches("https://").count() + {

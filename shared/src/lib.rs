@@ -20,7 +20,7 @@ pub use contribution::{
     SubmissionPage, SubmissionReceipt, SubmissionStatus, SubmittedLink,
 };
 pub use date::{DatePrecision, PartialDate};
-pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage};
+pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use moderation::{
     ApiToken, AuditEntry, AuditPage, BulkResult, CreateApiToken, CreateModerator, GuestbookAction,
     GuestbookBulk, GuestbookPatch, LinkInput, Login, LoginResponse, ManagedStory, ManagedStoryPage,

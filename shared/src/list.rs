@@ -11,7 +11,10 @@ use crate::story::Story;
 
 pub use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 /// The longest keyword query, in characters.
-pub const MAX_QUERY_CHARS: usize = 500;
+pub const MAX_QUERY_CHARS: usize = 256;
+/// The most words a keyword query may hold, counting each word of a phrase (and excluded
+/// words) but not `OR`. Checked by the API, which reads the query's syntax.
+pub const MAX_QUERY_TERMS: usize = 32;
 /// The facets a list can count.
 pub const FACETS: [&str; 4] = ["country", "theme", "source", "year"];
 
@@ -48,7 +51,8 @@ impl SortOrder {
 /// parameters must all match. Country names are resolved to codes by the API.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListStoriesQuery {
-    /// Keywords: all must match; `"exact phrase"`, `-excluded`, `OR`.
+    /// Keywords: all must match; `"exact phrase"`, `-excluded`, `OR`. At most
+    /// `MAX_QUERY_CHARS` characters and `MAX_QUERY_TERMS` words.
     pub q: Option<String>,
     pub country: Vec<String>,
     pub theme: Vec<String>,
@@ -104,7 +108,11 @@ impl ListStoriesQuery {
                     if value.chars().count() > MAX_QUERY_CHARS {
                         reader.error(
                             "q",
-                            format!("the query is too long: at most {MAX_QUERY_CHARS} characters"),
+                            format!(
+                                "the query is too long: at most {MAX_QUERY_CHARS} characters, \
+                                 this has {}",
+                                value.chars().count()
+                            ),
                         );
                     } else if !value.is_empty() {
                         out.q = Some(value);
@@ -294,7 +302,9 @@ mod tests {
         assert!(ListStoriesQuery::parse("from=2024&to=2023").is_err());
         assert!(ListStoriesQuery::parse("sort=relevance").is_err());
         assert!(ListStoriesQuery::parse("facets=colour").is_err());
-        assert!(ListStoriesQuery::parse(&format!("q={}", "a".repeat(501))).is_err());
+        let long = format!("q={}", "a".repeat(MAX_QUERY_CHARS + 1));
+        assert_eq!(ListStoriesQuery::parse(&long).unwrap_err()[0].field, "q");
+        assert!(ListStoriesQuery::parse(&format!("q={}", "a".repeat(MAX_QUERY_CHARS))).is_ok());
         assert_eq!(ListStoriesQuery::parse("q=").unwrap().q, None);
         assert!(ListStoriesQuery::parse("sort=newest&sort=oldest").is_err());
     }

@@ -10,7 +10,7 @@ use crate::countries::Catalog;
 use crate::db::stories::{self as db_stories, StoryFilter};
 use crate::db::{changes, sources, taxonomy, DbConn};
 use crate::error::{AppError, AppResult};
-use crate::search::{SearchRequest, SearchSort};
+use crate::search::{syntax, SearchRequest, SearchSort};
 
 /// A page of published stories matching `q`, with facet counts when asked for, highlights
 /// with keywords, and the links to the pages beside it.
@@ -21,13 +21,9 @@ use crate::search::{SearchRequest, SearchSort};
 /// come from the index whenever it is exact, as counting in the database walks every match.
 pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
     if let Some(text) = &q.q {
-        if !text.chars().any(char::is_alphanumeric) {
-            return Err(AppError::field(
-                "q",
-                format!(
-                    "'{text}' has no words to search for: use words, \"a phrase\", -excluded or OR"
-                ),
-            ));
+        // Bounded and with a word to search for, or a 400 naming `q`.
+        if let Err(e) = syntax::parse(text) {
+            return Err(AppError::field("q", e.to_string()));
         }
     }
     let search = &reader.search;

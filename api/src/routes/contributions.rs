@@ -20,6 +20,7 @@ use crate::db::{taxonomy, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ClientHash, IdempotencyKey, JsonBody};
 use crate::guard::{self, Answer, Attempt};
+use crate::links;
 use crate::reading::guestbook;
 use crate::state::AppState;
 
@@ -175,7 +176,16 @@ pub async fn sign_guestbook(
     if !errors.is_empty() {
         return Err(AppError::invalid_body(errors));
     }
-    let held = state.contributions.guestbook_hold_all || entry.has_links();
+    // A link in any field, however it is spelled, waits for a moderator.
+    let has_link = [
+        Some(entry.name.as_str()),
+        Some(entry.message.as_str()),
+        entry.country.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .any(links::has_link);
+    let held = state.contributions.guestbook_hold_all || has_link;
     let (status, http) = if held {
         (GuestbookStatus::Pending, StatusCode::ACCEPTED)
     } else {

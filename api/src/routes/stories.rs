@@ -9,16 +9,24 @@ use crate::error::{AppError, AppResult};
 use crate::reading;
 use crate::state::AppState;
 
+// The `q` parameter's description and `max_length` below spell out these bounds.
+const _: () = assert!(
+    peoples_stories_shared::MAX_QUERY_CHARS == 256 && peoples_stories_shared::MAX_QUERY_TERMS == 32
+);
+
 /// The query parameters of `GET /api/v1/stories`, described for OpenAPI. Parsing happens in
 /// `ListStoriesQuery::parse` (shared), so repeated parameters and unknown names are handled.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListStoriesParams {
-    /// Keywords, at most 500 characters: every word must match (English stems and accents
-    /// folded: `trafficked` finds `trafficking`, `Turk` finds `Türk`); `"exact phrase"`;
-    /// `-excluded`; `OR` between alternatives. Results then carry `highlight`.
-    #[param(example = "\"universal jurisdiction\"")]
+    /// Keywords, at most 256 characters and 32 words (each word of a phrase counts; `OR`
+    /// does not): every word must match (English stems and accents folded: `trafficked`
+    /// finds `trafficking`, `Turk` finds `Türk`); `"exact phrase"`; `-excluded` (a word or a
+    /// `-"phrase"`); `OR` between alternatives. Nothing else is syntax: `title:`, `*`, `[a TO
+    /// z]`, `^`, `~`, `+`, parentheses, `AND` and `NOT` are read as text. Results then carry
+    /// `highlight`.
+    #[param(max_length = 256, example = "\"universal jurisdiction\"")]
     q: Option<String>,
     /// ISO alpha-2 code or a country's name or alias (`KH`, `Cambodia`, `Laos`, `Burma`);
     /// repeatable, any of them.

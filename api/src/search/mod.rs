@@ -10,6 +10,7 @@ mod highlight;
 mod pairs;
 mod query;
 mod sync;
+pub mod syntax;
 mod tokenizer;
 mod topk;
 

@@ -5,14 +5,17 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, Term};
 
 use super::facets::{Facet, FacetCollector, FacetCounts};
 use super::highlight::Highlighter;
 use super::pairs;
+use super::syntax::{self, Clause, Item};
 use super::topk::SharedFloor;
 use super::SearchIndex;
 
@@ -67,70 +70,38 @@ pub struct SearchResult {
     pub highlighter: Option<Highlighter>,
 }
 
-/// Splits a query into words, keeping quoted phrases whole.
-fn words(q: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in q.chars() {
-        if c == '"' {
-            quoted = !quoted;
-        }
-        if c.is_whitespace() && !quoted {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-        } else {
-            cur.push(c);
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 impl SearchIndex {
-    fn parser(&self, field: Field, conjunction: bool) -> QueryParser {
-        let mut parser = QueryParser::for_index(&self.index, vec![field]);
-        if conjunction {
-            parser.set_conjunction_by_default();
-        }
-        parser
-    }
-
-    /// Reads people's query syntax: all words must match, `"exact phrase"`, `-excluded`, `OR`.
-    /// Malformed syntax is read leniently rather than refused. A query of exclusions alone
-    /// matches everything but them.
+    /// Reads people's query syntax (`syntax.rs`): all words must match, `"exact phrase"`,
+    /// `-excluded`, `OR`; tantivy's own query language is never read, its characters are text.
+    /// A query of exclusions alone matches everything but them. The query must have passed
+    /// `syntax::parse` (the reading layer refuses the rest with a 400 naming `q`).
     ///
     /// Matching runs on the catch-all field; ranking adds a match of the same query in the
     /// title, so title matches rank first. The title is part of the catch-all field, so the
     /// title clause never adds a match. A single word ranks as a union of two term queries,
     /// which tantivy prunes with block-max WAND instead of scoring every match.
-    fn text_query(&self, q: &str) -> TextQuery {
+    fn text_query(&self, q: &str) -> anyhow::Result<TextQuery> {
         let f = &self.fields;
-        let ws = words(q);
-        let all_negative = !ws.is_empty() && ws.iter().all(|w| w.starts_with('-') && w.len() > 1);
-        if all_negative {
-            let positive: Vec<&str> = ws.iter().map(|w| &w[1..]).collect();
-            let (excluded, _) = self
-                .parser(f.all, false)
-                .parse_query_lenient(&positive.join(" "));
-            let matching: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, Box::new(AllQuery)),
-                (Occur::MustNot, excluded),
-            ]));
-            return TextQuery {
+        let clauses = syntax::parse(q)?;
+        if clauses.iter().all(|c| matches!(c, Clause::Not(_))) {
+            let mut analyzer = self.index.tokenizer_for_field(f.all)?;
+            let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+            for clause in &clauses {
+                if let Clause::Not(item) = clause {
+                    if let Some(q) = item_query(&mut analyzer, f.all, item) {
+                        parts.push((Occur::MustNot, q));
+                    }
+                }
+            }
+            let matching = pairs::rewrite(Box::new(BooleanQuery::new(parts)), f.all, f.pairs);
+            return Ok(TextQuery {
                 ranking: matching.box_clone(),
                 matching,
                 prunable: false,
-            };
+            });
         }
-        let (mut matching, _errors) = self.parser(f.all, true).parse_query_lenient(q);
-        if !q.contains("\"~") {
-            matching = pairs::rewrite(matching, f.all, f.pairs);
-        }
-        let (in_title, _) = self.parser(f.title, true).parse_query_lenient(q);
+        let matching = pairs::rewrite(self.clauses_query(f.all, &clauses)?, f.all, f.pairs);
+        let in_title = self.clauses_query(f.title, &clauses)?;
         let title = Box::new(BoostQuery::new(in_title, TITLE_BOOST));
         let one_term = matching.is::<TermQuery>();
         let ranking = BooleanQuery::new(vec![
@@ -140,16 +111,71 @@ impl SearchIndex {
             ),
             (Occur::Should, title),
         ]);
-        TextQuery {
+        Ok(TextQuery {
             matching,
             ranking: Box::new(ranking),
             prunable: one_term,
-        }
+        })
     }
 
-    /// The query's terms on one stored field, for highlighting it.
-    fn highlight_query(&self, field: Field, q: &str) -> Box<dyn Query> {
-        self.parser(field, false).parse_query_lenient(q).0
+    /// The clauses on one field: each must match (an `OR` group: one of its items), each
+    /// exclusion must not. A lone clause stands unwrapped, so that a single word is a bare
+    /// term query. Clauses whose text the tokenizer keeps nothing of are left out; if none is
+    /// left, nothing matches.
+    fn clauses_query(&self, field: Field, clauses: &[Clause]) -> anyhow::Result<Box<dyn Query>> {
+        let mut analyzer = self.index.tokenizer_for_field(field)?;
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clause in clauses {
+            let part = match clause {
+                Clause::Must(item) => {
+                    item_query(&mut analyzer, field, item).map(|q| (Occur::Must, q))
+                }
+                Clause::Not(item) => {
+                    item_query(&mut analyzer, field, item).map(|q| (Occur::MustNot, q))
+                }
+                Clause::AnyOf(items) => {
+                    let mut any: Vec<(Occur, Box<dyn Query>)> = items
+                        .iter()
+                        .filter_map(|i| item_query(&mut analyzer, field, i))
+                        .map(|q| (Occur::Should, q))
+                        .collect();
+                    match any.len() {
+                        0 => None,
+                        1 => any.pop().map(|(_, q)| (Occur::Must, q)),
+                        _ => Some((
+                            Occur::Must,
+                            Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                        )),
+                    }
+                }
+            };
+            parts.extend(part);
+        }
+        if !parts.iter().any(|(occur, _)| *occur == Occur::Must) {
+            return Ok(Box::new(EmptyQuery));
+        }
+        if parts.len() == 1 {
+            if let Some((_, q)) = parts.pop() {
+                return Ok(q);
+            }
+        }
+        Ok(Box::new(BooleanQuery::new(parts)))
+    }
+
+    /// The query's words and phrases on one stored field, for highlighting it; exclusions
+    /// are left out, since a match never holds them.
+    fn highlight_query(&self, field: Field, q: &str) -> anyhow::Result<Box<dyn Query>> {
+        let mut analyzer = self.index.tokenizer_for_field(field)?;
+        let items = syntax::parse(q)?.into_iter().flat_map(|c| match c {
+            Clause::Must(item) => vec![item],
+            Clause::AnyOf(items) => items,
+            Clause::Not(_) => vec![],
+        });
+        let any: Vec<(Occur, Box<dyn Query>)> = items
+            .filter_map(|i| item_query(&mut analyzer, field, &i))
+            .map(|q| (Occur::Should, q))
+            .collect();
+        Ok(Box::new(BooleanQuery::new(any)))
     }
 
     fn any_of_terms(mut terms: Vec<Term>) -> Box<dyn Query> {
@@ -216,7 +242,7 @@ impl SearchIndex {
     /// How many stories match, as of the index's last commit.
     pub fn count(&self, r: &SearchRequest) -> anyhow::Result<u64> {
         let searcher = self.reader.searcher();
-        let text = r.q.as_deref().map(|q| self.text_query(q));
+        let text = r.q.as_deref().map(|q| self.text_query(q)).transpose()?;
         let query = self.combined(r, text.as_ref().map(|t| &*t.matching));
         Ok(query.count(&searcher)? as u64)
     }
@@ -246,7 +272,7 @@ impl SearchIndex {
     /// for) a pass without scoring, or a posting list's length for a lone term.
     pub fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResult> {
         let searcher = self.reader.searcher();
-        let text = r.q.as_deref().map(|q| self.text_query(q));
+        let text = r.q.as_deref().map(|q| self.text_query(q)).transpose()?;
         let matching = self.combined(r, text.as_ref().map(|t| &*t.matching));
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
         let wanted: Vec<Facet> = r.facets.iter().filter_map(|f| Facet::parse(f)).collect();
@@ -365,8 +391,8 @@ impl SearchIndex {
         let f = &self.fields;
         Highlighter::new(
             searcher,
-            &*self.highlight_query(f.all, q),
-            &*self.highlight_query(f.title, q),
+            &*self.highlight_query(f.all, q)?,
+            &*self.highlight_query(f.title, q)?,
             (f.all, f.title),
         )
     }
@@ -394,6 +420,120 @@ impl SearchIndex {
     }
 }
 
+/// A word or phrase on one field, analysed by the field's tokenizer (lower case, folded,
+/// stemmed; bigrams in unspaced scripts): one term, or a phrase of the terms at their
+/// positions when the text makes several (a phrase, but also `UN-report` or `人权观察`).
+/// None when the tokenizer keeps nothing of it.
+fn item_query(analyzer: &mut TextAnalyzer, field: Field, item: &Item) -> Option<Box<dyn Query>> {
+    let (Item::Word(text) | Item::Phrase(text)) = item;
+    let mut terms: Vec<(usize, Term)> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = stream.token();
+        terms.push((token.position, Term::from_field_text(field, &token.text)));
+    }
+    if terms.len() > 1 {
+        return Some(Box::new(PhraseQuery::new_with_offset(terms)));
+    }
+    let (_, term) = terms.pop()?;
+    Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+}
+
 fn addresses<K>(docs: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
     docs.into_iter().map(|(_, a)| a).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, TermQuery};
+
+    use super::*;
+
+    /// A query as text: `field:term`, `field:"term|term"` for a phrase of terms, `(+must
+    /// -not should)`, `*` for everything, `∅` for nothing.
+    fn show(index: &SearchIndex, q: &dyn Query) -> String {
+        let schema = index.index.schema();
+        let term = |t: &Term| {
+            let text = t.value().as_str().unwrap_or("?").to_string();
+            (schema.get_field_name(t.field()).to_string(), text)
+        };
+        if let Some(t) = q.downcast_ref::<TermQuery>() {
+            let (field, text) = term(t.term());
+            return format!("{field}:{text}");
+        }
+        if let Some(p) = q.downcast_ref::<PhraseQuery>() {
+            let terms: Vec<(String, String)> = p.phrase_terms().iter().map(term).collect();
+            let texts: Vec<&str> = terms.iter().map(|(_, t)| t.as_str()).collect();
+            return format!("{}:\"{}\"", terms[0].0, texts.join("|"));
+        }
+        if let Some(b) = q.downcast_ref::<BooleanQuery>() {
+            let parts: Vec<String> = b
+                .clauses()
+                .iter()
+                .map(|(occur, q)| {
+                    let sign = match occur {
+                        Occur::Must => "+",
+                        Occur::MustNot => "-",
+                        Occur::Should => "",
+                    };
+                    format!("{sign}{}", show(index, &**q))
+                })
+                .collect();
+            return format!("({})", parts.join(" "));
+        }
+        if q.is::<AllQuery>() {
+            return "*".into();
+        }
+        if q.is::<EmptyQuery>() {
+            return "∅".into();
+        }
+        format!("{q:?}")
+    }
+
+    /// Every input and the query on the index it becomes: words analysed as the index
+    /// analyses text (folded, stemmed, bigrams), phrases of common words as pairs, and
+    /// tantivy's own syntax as plain words.
+    #[test]
+    fn queries_are_built_from_the_syntax_alone() {
+        let dir = std::env::temp_dir().join(format!("ps-query-test-{}", std::process::id()));
+        let index = SearchIndex::open(&dir).expect("index");
+        let cases = [
+            ("scam", "all:scam"),
+            ("Scams Türk", "(+all:scam +all:turk)"),
+            ("all:*", "all:all"),
+            ("title:foo^2", "all:\"titl|foo|2\""),
+            ("title:x^3~2", "all:\"titl|x|3|2\""),
+            ("[a TO z]", "(+all:a +all:to +all:z)"),
+            ("{a TO z}", "(+all:a +all:to +all:z)"),
+            ("scam*", "all:scam"),
+            ("(scam OR *)", "all:scam"),
+            (
+                "+scam AND NOT genocide",
+                "(+all:scam +all:and +all:not +all:genocid)",
+            ),
+            (
+                "\"rule of law\" -torture",
+                "(+pairs:\"rule of|of law\" -all:tortur)",
+            ),
+            ("\"universal jurisdiction", "all:\"universal|jurisdict\""),
+            ("a OR b c", "(+(all:a all:b) +all:c)"),
+            ("-scam", "(+* -all:scam)"),
+            (
+                "-scam -\"rule of law\"",
+                "(+* -all:scam -pairs:\"rule of|of law\")",
+            ),
+            ("UN-report", "all:\"un|report\""),
+            ("人权观察", "all:\"人权|权观|观察\""),
+        ];
+        let mut failures = Vec::new();
+        for (q, expected) in cases {
+            let built = index.text_query(q).expect("query");
+            let got = show(&index, &*built.matching);
+            if got != expected {
+                failures.push(format!("{q:?}: {got} (expected {expected})"));
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
 }

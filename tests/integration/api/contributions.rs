@@ -198,6 +198,34 @@ both_databases! {
         assert_eq!(got, ["country", "message", "name"]);
     }
 
+    async fn links_are_held_however_they_are_spelled(app) {
+        // Bare domains, full-width schemes and dots, in the message or the name: all held.
+        let spelled = [
+            ("Pills", "Cheap pills at cheap-pills.com/buy today"),
+            ("Pharmacy", "Order from pills.co.uk, fast delivery"),
+            ("Wide", "Visit ｈｔｔｐｓ：／／spam-site for more"),
+            ("Dots", "Best prices at ｃｈｅａｐ．ｃｏｍ now"),
+            ("Ideographic", "Best prices at cheap。com now"),
+            ("buy-now.com", "A name that is a link"),
+        ];
+        for (name, message) in spelled {
+            let res = app.post_json("/api/v1/guestbook", &json!({"name": name, "message": message}), &[]).await;
+            assert_eq!(res.status(), 202, "{message}");
+            let held: GuestbookEntry = res.json().await.expect("entry");
+            assert_eq!(serde_json::to_value(&held).expect("json")["status"], "pending", "{message}");
+        }
+        // Abbreviations, numbers and names with dots are not links.
+        let res = app.post_json("/api/v1/guestbook", &signature("Mr.Smith", "Thanks, e.g. for the 3.5 years of work, i.e. all of it."), &[]).await;
+        assert_eq!(res.status(), 201);
+        let shown: GuestbookEntry = res.json().await.expect("entry");
+
+        let page: GuestbookPage = app.get_json("/api/v1/guestbook").await;
+        let ids: Vec<i64> = page.items.iter().map(|e| e.id).collect();
+        assert_eq!(ids, [shown.id], "only the plain entry is public");
+        assert_eq!(page.total, 1);
+        assert_eq!(guestbook_count(&app), spelled.len() as i64 + 1);
+    }
+
     async fn the_guestbook_pages_newest_first(app) {
         for i in 0..5 {
             let res = app.post_json("/api/v1/guestbook", &signature(&format!("Reader {i}"), &format!("Message number {i}")), &[]).await;

@@ -280,7 +280,7 @@ both_databases! {
         }
         let long = "a".repeat(2000);
         let p = app.get_problem(&format!("/api/v1/stories?q={long}"), 400).await;
-        assert!(p.errors[0].message.contains("500"), "{}", p.errors[0].message);
+        assert!(p.errors[0].message.contains("256"), "{}", p.errors[0].message);
         for q in ["scam)", "(scam", "scam+AND", "OR+scam", "scam+-", "title:scam", "scam*", "%5Bscam+TO%5D", "scam~2", "+scam"] {
             let res = app.get(&format!("/api/v1/stories?q={q}")).await;
             assert!(res.status() == 200 || res.status() == 400, "{q}: {}", res.status());
@@ -289,6 +289,64 @@ both_databases! {
         assert_eq!(p.errors[0].field, "sort");
         let p = app.get_problem("/api/v1/stories?facets=colour", 400).await;
         assert_eq!(p.errors[0].field, "facets");
+    }
+
+    async fn tantivys_query_language_is_read_as_plain_words(app) {
+        // Field names, ranges, wildcards, boosts and fuzziness are text: their characters are
+        // split away like punctuation, so each query finds what its words find, quickly.
+        insert_story(&app.pool, "All the rivers", "All of them ran dry before the monsoon.", "peace", &[], Some("2024"));
+        app.reindex_now();
+        for (q, same_as) in [
+            ("all:*", "all"),
+            ("all:%5Ba+TO+z%5D", "%22all+a%22+to+z"),
+            ("all:%7Ba+TO+z%7D", "%22all+a%22+to+z"),
+            ("title:x%5E3~2", "%22title+x+3+2%22"),
+            ("title:river%5E2", "%22title+river+2%22"),
+            ("monsoon~", "monsoon"),
+            ("monsoon~1", "%22monsoon+1%22"),
+            ("riv*", "riv"),
+            ("%2Brivers+AND+NOT+monsoon", "rivers+and+not+monsoon"),
+            ("(rivers+OR+monsoon)", "rivers+OR+monsoon"),
+        ] {
+            let res = app.get(&format!("/api/v1/stories?q={q}")).await;
+            assert_eq!(res.status(), 200, "{q}");
+            let page: StoryPage = res.json().await.expect("page");
+            let expected = search(&app, &format!("q={same_as}")).await;
+            assert_eq!(slugs(&page), slugs(&expected), "{q} reads as {same_as}");
+            assert_eq!(page.total, expected.total, "{q}");
+        }
+        // The word "all" is in the new story and in the seed stories.
+        assert!(search(&app, "q=all:*").await.total >= 1);
+        assert_eq!(search(&app, "q=all:*+monsoon").await.total, 1);
+        assert_eq!(search(&app, "q=riv*").await.total, 0, "no wildcard");
+    }
+
+    async fn queries_over_the_bounds_get_a_400_naming_q(app) {
+        let words = |n: usize| (0..n).map(|i| format!("w{i}")).collect::<Vec<_>>().join("+");
+        let ok = app.get(&format!("/api/v1/stories?q={}", words(32))).await;
+        assert_eq!(ok.status(), 200);
+        let p = app.get_problem(&format!("/api/v1/stories?q={}", words(33)), 400).await;
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].field, "q");
+        assert!(p.errors[0].message.contains("at most 32"), "{}", p.errors[0].message);
+        assert!(p.detail.starts_with("q: "), "{}", p.detail);
+        // Each word of a phrase and each excluded word counts.
+        let phrase = format!("%22{}%22+x", words(32));
+        assert_eq!(app.get_problem(&format!("/api/v1/stories?q={phrase}"), 400).await.errors[0].field, "q");
+        let excluded = format!("{}+-x", words(32));
+        assert_eq!(app.get_problem(&format!("/api/v1/stories?q={excluded}"), 400).await.errors[0].field, "q");
+        // OR joins words without counting.
+        let ors = (0..32).map(|i| format!("w{i}")).collect::<Vec<_>>().join("+OR+");
+        assert_eq!(app.get(&format!("/api/v1/stories?q={ors}")).await.status(), 200);
+
+        let ok = app.get(&format!("/api/v1/stories?q={}", "a".repeat(256))).await;
+        assert_eq!(ok.status(), 200);
+        let p = app.get_problem(&format!("/api/v1/stories?q={}", "a".repeat(257)), 400).await;
+        assert_eq!(p.errors[0].field, "q");
+        assert!(p.errors[0].message.contains("at most 256 characters"), "{}", p.errors[0].message);
+        // Characters, not bytes: 256 two-byte letters are fine.
+        let accents = url_encode(&"é".repeat(256));
+        assert_eq!(app.get(&format!("/api/v1/stories?q={accents}")).await.status(), 200);
     }
 
     async fn country_type_ahead_matches_names_and_aliases(app) {
