@@ -442,7 +442,17 @@ pub fn start_with_workers(
     } else {
         server
     };
-    let server = server.worker_max_blocking_threads(blocking);
+    // Slow clients: the request head must arrive within 5 s and a body within
+    // `extract::BODY_TIMEOUT` (10 s), else 408 and the connection is closed; an idle
+    // keep-alive connection is closed after 15 s; a closing one is dropped after 1 s.
+    // Connections per client are the proxy's to bound (`limit_conn`, see SECURITY.md): behind
+    // it, every connection comes from the proxy.
+    let server = server
+        .worker_max_blocking_threads(blocking)
+        .client_request_timeout(std::time::Duration::from_secs(5))
+        .client_disconnect_timeout(std::time::Duration::from_secs(1))
+        .keep_alive(std::time::Duration::from_secs(15))
+        .max_connections(10_000);
     let server = server.listen(listener)?.run();
     Ok(server)
 }

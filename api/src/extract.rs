@@ -53,6 +53,9 @@ impl<const LIMIT: usize> FromRequest for BodyBytes<LIMIT> {
 }
 
 /// Reads the whole body, refusing (413) a declared or actual length over `limit`.
+/// How long a request body may take to arrive, whole.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn read_limited(
     req: &HttpRequest,
     payload: &mut Payload,
@@ -62,21 +65,36 @@ fn read_limited(
     let mut payload = payload.take();
     Box::pin(async move {
         declared?;
-        let mut body = Vec::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| {
-                AppError::request(
-                    StatusCode::BAD_REQUEST,
-                    "Unreadable body",
-                    format!("the request body could not be read: {e}"),
-                )
-            })?;
-            if body.len() + chunk.len() > limit {
-                return Err(too_large(limit));
+        let read = async {
+            let mut body = Vec::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    AppError::request(
+                        StatusCode::BAD_REQUEST,
+                        "Unreadable body",
+                        format!("the request body could not be read: {e}"),
+                    )
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+            Ok(body)
+        };
+        // A body that trickles in (or never comes) must not hold a connection open.
+        tokio::time::timeout(BODY_TIMEOUT, read)
+            .await
+            .unwrap_or_else(|_| {
+                Err(AppError::request(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "Request body too slow",
+                    format!(
+                        "the body did not arrive within {} seconds",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                ))
+            })
     })
 }
 

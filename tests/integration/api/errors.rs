@@ -42,3 +42,33 @@ both_databases! {
         app.get_problem("/api/v2/stories", 404).await;
     }
 }
+
+/// Sends `head` on a raw connection and nothing more; returns what the server answers before
+/// it closes the connection (waiting at most 40 s: a server that never closes fails).
+async fn answer_to_a_stalled_request(app: &crate::support::TestApp, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    tokio::time::timeout(std::time::Duration::from_secs(40), read)
+        .await
+        .expect("the server kept a stalled connection open")
+        .expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[actix_rt::test]
+async fn slow_bodies_and_heads_do_not_hold_connections() {
+    let app = crate::support::TestApp::spawn(crate::support::Backend::Sqlite).await;
+    // A body announced and never sent: 408, then the connection closes.
+    let head = "POST /api/v1/guestbook HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+                Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na";
+    let answer = answer_to_a_stalled_request(&app, head).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("did not arrive within"), "{answer}");
+    // A head that never ends: 408 too.
+    let answer = answer_to_a_stalled_request(&app, "GET /api/v1/stories HTTP/1.1\r\nHost: x").await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
