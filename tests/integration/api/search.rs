@@ -461,3 +461,41 @@ async fn two_serve_processes_on_one_postgres_converge() {
         actix_rt::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+both_databases! {
+    async fn an_index_behind_the_database_never_shows_unpublished_text(app) {
+        let id = insert_story(
+            &app.pool,
+            "Quarry workers speak",
+            "The zeppelinfield testimony names the officers.",
+            "justice",
+            &[],
+            Some("2024"),
+        );
+        app.reindex_now();
+        let found: StoryPage = app.get_json("/api/v1/stories?q=zeppelinfield").await;
+        assert_eq!(found.items.len(), 1);
+        // Unpublished behind the index's back, as by another node whose change this node's
+        // follower has not applied (or never will, if it stopped).
+        {
+            use diesel::prelude::*;
+            use peoples_stories_api::db::schema::stories;
+            let mut conn = app.pool.get().expect("conn");
+            diesel::update(stories::table.find(id))
+                .set(stories::status.eq("draft"))
+                .execute(&mut conn)
+                .expect("unpublish");
+        }
+        for path in [
+            "/api/v1/stories?q=zeppelinfield&limit=5",
+            "/api/v1/stories?q=zeppelinfield&sort=newest",
+            "/api/v1/stories?q=quarry",
+        ] {
+            let res = app.get(path).await;
+            assert_eq!(res.status(), 200, "{path}");
+            let text = res.text().await.expect("body");
+            assert!(!text.contains("zeppelinfield") && !text.contains("Quarry workers"), "{path}: {text}");
+        }
+        assert_eq!(app.get(&format!("/api/v1/stories/{id}")).await.status(), 404);
+    }
+}
