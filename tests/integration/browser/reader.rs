@@ -262,6 +262,10 @@ async fn submit_a_story() {
     browser
         .wait_for_title("Submit a Story — People's Stories")
         .await;
+    // The page says how long the e-mail is kept.
+    browser
+        .wait_for_text("it is deleted 30 days after they decide on your story")
+        .await;
 
     // The honeypot is there for robots, hidden from people and out of the tab order.
     let honeypot = browser

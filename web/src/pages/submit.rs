@@ -288,7 +288,7 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 id="sub-email"
                 field="email"
                 label="E-mail address"
-                hint="Only the moderators see it, to ask you about the story. It is never published."
+                hint="Only the moderators see it, to ask you about the story. It is never published, and it is deleted 30 days after they decide on your story (unless this site's operators chose another period)."
                 value=email
                 errors
                 input_type="email"
