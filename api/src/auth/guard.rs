@@ -17,6 +17,7 @@ use peoples_stories_shared::Role;
 
 use super::{secret, AuthConfig};
 use crate::db::accounts;
+use crate::db::audit::{Actor, TokenUse};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -25,8 +26,9 @@ use crate::state::AppState;
 pub enum Via {
     /// The session cookie; the session's id and CSRF token.
     Session { id: i64, csrf_token: String },
-    /// An API token, by id.
-    Token { id: i64 },
+    /// An API token: its id and the account that made it (None: the command line), which
+    /// may not be the account it acts as.
+    Token { id: i64, maker_id: Option<i64> },
 }
 
 /// An authenticated caller.
@@ -36,6 +38,20 @@ pub struct Caller {
     pub username: String,
     pub role: Role,
     pub via: Via,
+}
+
+impl Caller {
+    /// The caller as the audit log records it: the account, and the API token it used with
+    /// that token's maker.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            token: match self.via {
+                Via::Token { id, maker_id } => Some(TokenUse { id, maker_id }),
+                Via::Session { .. } => None,
+            },
+        }
+    }
 }
 
 /// A moderator or an admin.
@@ -109,7 +125,10 @@ async fn authenticate(req: &HttpRequest) -> AppResult<Caller> {
                 user_id: user.id,
                 role: role_of(&user.role)?,
                 username: user.username,
-                via: Via::Token { id: tok.id },
+                via: Via::Token {
+                    id: tok.id,
+                    maker_id: tok.created_by,
+                },
             })
         })
         .await?;

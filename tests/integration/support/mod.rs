@@ -422,7 +422,11 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub fn add_user(pool: &Pool, username: &str, role: peoples_stories_shared::Role) {
     let mut conn = pool.get().expect("conn");
     peoples_stories_api::moderation::accounts::create_user(
-        &mut conn, None, username, PASSWORD, role,
+        &mut conn,
+        peoples_stories_api::moderation::Actor::COMMAND_LINE,
+        username,
+        PASSWORD,
+        role,
     )
     .expect("add user");
 }
