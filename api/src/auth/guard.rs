@@ -9,7 +9,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, Utc};
 use futures_util::future::LocalBoxFuture;
 use peoples_stories_shared::moderation::CSRF_HEADER;
@@ -62,11 +62,28 @@ pub struct Moderator(pub Caller);
 #[derive(Debug, Clone)]
 pub struct Admin(pub Caller);
 
+/// The mark of a request whose answer is private (it may hold e-mails, secrets, who is
+/// signed in): the guards set it before they look at the caller, the login handler sets it,
+/// and `app.rs` then answers `Cache-Control: no-store` whatever the handler said.
+#[derive(Debug, Clone, Copy)]
+struct Private;
+
+/// Marks this request's answer private (see [`is_private`]).
+pub fn mark_private(req: &HttpRequest) {
+    req.extensions_mut().insert(Private);
+}
+
+/// Whether the answer to this request is private: it took a role guard, or was marked.
+pub fn is_private(req: &HttpRequest) -> bool {
+    req.extensions().contains::<Private>()
+}
+
 impl FromRequest for Moderator {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        mark_private(req);
         let req = req.clone();
         Box::pin(async move { authenticate(&req).await.map(Moderator) })
     }
@@ -77,6 +94,7 @@ impl FromRequest for Admin {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        mark_private(req);
         let req = req.clone();
         Box::pin(async move {
             let caller = authenticate(&req).await?;

@@ -185,14 +185,28 @@ impl TestApp {
     /// Starts the app on a fresh database with a response cache of `budget` bytes.
     pub async fn try_spawn_with_cache(backend: Backend, budget: u64) -> Option<TestApp> {
         let db = TestDb::create(backend)?;
-        Some(Self::start_with(db, test_settings(), Some(budget)).await)
+        Some(Self::start_with(db, test_settings(), Some(budget), Default::default()).await)
+    }
+
+    /// Starts the app on a fresh database with these session settings (a public origin).
+    pub async fn try_spawn_with_auth(
+        backend: Backend,
+        auth: peoples_stories_api::auth::AuthConfig,
+    ) -> Option<TestApp> {
+        let db = TestDb::create(backend)?;
+        Some(Self::start_with(db, test_settings(), None, auth).await)
     }
 
     async fn start(db: TestDb, settings: ContributionSettings) -> TestApp {
-        Self::start_with(db, settings, None).await
+        Self::start_with(db, settings, None, Default::default()).await
     }
 
-    async fn start_with(db: TestDb, settings: ContributionSettings, cache: Option<u64>) -> TestApp {
+    async fn start_with(
+        db: TestDb,
+        settings: ContributionSettings,
+        cache: Option<u64>,
+        auth: peoples_stories_api::auth::AuthConfig,
+    ) -> TestApp {
         let pool = db.pool();
         {
             let mut conn = pool.get().expect("conn");
@@ -206,14 +220,8 @@ impl TestApp {
         let index_dir = tempfile::tempdir().expect("index dir");
         let search = std::sync::Arc::new(SearchIndex::open(index_dir.path()).expect("index"));
         search.catch_up(&pool).expect("index built");
-        let state = AppState::new(
-            pool.clone(),
-            db.url.backend,
-            search.clone(),
-            settings,
-            peoples_stories_api::auth::AuthConfig::default(),
-        )
-        .expect("state");
+        let state = AppState::new(pool.clone(), db.url.backend, search.clone(), settings, auth)
+            .expect("state");
         let state = match cache {
             Some(budget) => state.with_cache_budget(budget),
             None => state,
