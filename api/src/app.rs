@@ -98,7 +98,9 @@ where
 /// moves the response cache's key before the response leaves, so the writer's next read is
 /// never an answer from before its write. And every API response that did not say how it may
 /// be cached (everything but the public reads, which are cached as `cache.rs` says) gets
-/// `Cache-Control: no-store`: moderators' lists, private data, errors.
+/// `Cache-Control: no-store`: moderators' lists, private data, errors. A private answer
+/// (a route behind the `Moderator` or `Admin` guard, or a login: `auth::guard::is_private`)
+/// gets `no-store` whatever its handler set, so it can never be stored as public.
 async fn writes_move_the_cache(
     req: ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
@@ -114,7 +116,9 @@ async fn writes_move_the_cache(
             cache.note_write();
         }
     }
-    if !res.headers().contains_key(header::CACHE_CONTROL) {
+    if crate::auth::guard::is_private(res.request())
+        || !res.headers().contains_key(header::CACHE_CONTROL)
+    {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -155,6 +159,82 @@ pub struct WebDist(pub Option<PathBuf>);
 const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// What every other answer may load (the API's JSON and problems, the OpenAPI document,
+/// `/healthz`): nothing, and no page may frame it.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Swagger UI at `/api/docs/`: utoipa-swagger-ui's `index.html` has no inline script or
+/// style, only its own files (`swagger-ui-bundle.js`, `swagger-ui-standalone-preset.js`,
+/// `swagger-initializer.js`, `swagger-ui.css`, `index.css`), whose icons are `data:` images;
+/// it reads the document and "Try it out" calls the API on this origin. The one inline
+/// style is the `<style>` of the logo the standalone preset draws
+/// (`.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}`), allowed by its
+/// hash; a new Swagger UI with other inline code fails the browser test
+/// `the_api_docs_work_under_their_content_security_policy`. (Its `oauth2-redirect.html` has
+/// an inline script and stays blocked: we use no OAuth.)
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; \
+    style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; \
+    img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+/// Features no page of ours uses, turned off for every page and anything it might embed.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), \
+    interest-cohort=(), browsing-topics=(), payment=(), usb=(), serial=(), bluetooth=(), \
+    midi=(), magnetometer=(), gyroscope=(), accelerometer=()";
+
+/// Sent only when the configured public origin is https (`AuthConfig::on_https`): over
+/// plain http (a laptop, the tests) it would be ignored at best.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// The security headers of every response. The content security policy is the app's
+/// (`APP_CSP`, set by `app_files` on its pages and files), Swagger UI's (`DOCS_CSP`) under
+/// `/api/docs`, else the API's (`API_CSP`). `Referrer-Policy: same-origin`, not
+/// `no-referrer`: under `no-referrer` browsers send `Origin: null` with the app's own
+/// POST/PATCH/DELETE requests, and the CSRF check needs the real origin; other sites still
+/// get no referrer.
+async fn security_headers(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let docs = req.path() == "/api/docs" || req.path().starts_with("/api/docs/");
+    let https = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.auth.on_https());
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    if docs {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        );
+    } else if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        );
+    }
+    headers.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    Ok(res)
+}
 
 /// Serves the app's files; any other path that is not a file gets the page of the bundle that
 /// owns it, so the app's client-side routes work on reload: `admin.html` (the moderators'
@@ -407,21 +487,7 @@ pub fn start_with_workers(
         let app = app
             .wrap(actix_web::middleware::from_fn(log_request))
             .wrap(Compress::default())
-            .wrap(
-                DefaultHeaders::new()
-                    .add((
-                        header::X_CONTENT_TYPE_OPTIONS,
-                        HeaderValue::from_static("nosniff"),
-                    ))
-                    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send
-                    // `Origin: null` with the app's own POST/PATCH/DELETE requests, and the
-                    // CSRF check needs the real origin. Other sites still get no referrer.
-                    .add((
-                        header::REFERRER_POLICY,
-                        HeaderValue::from_static("same-origin"),
-                    ))
-                    .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
-            )
+            .wrap(actix_web::middleware::from_fn(security_headers))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .route(
                 "/api/docs",

@@ -303,14 +303,14 @@ fn cli_error(e: peoples_stories_api::error::AppError) -> anyhow::Error {
 }
 
 fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
-    use peoples_stories_api::moderation::accounts;
+    use peoples_stories_api::moderation::{accounts, Actor};
     match cmd {
         UserCommand::Add { username, role } => {
             let role = peoples_stories_shared::Role::parse(&role)
                 .ok_or_else(|| anyhow::anyhow!("--role is admin or moderator"))?;
             let password = read_password()?;
-            let user =
-                accounts::create_user(conn, None, &username, &password, role).map_err(cli_error)?;
+            let user = accounts::create_user(conn, Actor::COMMAND_LINE, &username, &password, role)
+                .map_err(cli_error)?;
             println!("added {} ({})", user.username, user.role);
         }
         UserCommand::List => {
@@ -323,7 +323,8 @@ fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            let user = accounts::disable_user(conn, None, &username).map_err(cli_error)?;
+            let user =
+                accounts::disable_user(conn, Actor::COMMAND_LINE, &username).map_err(cli_error)?;
             println!(
                 "disabled {}; its sessions and API tokens are ended",
                 user.username
@@ -334,10 +335,11 @@ fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
 }
 
 fn token_command(conn: &mut db::DbConn, cmd: TokenCommand) -> anyhow::Result<()> {
-    use peoples_stories_api::moderation::accounts;
+    use peoples_stories_api::moderation::{accounts, Actor};
     match cmd {
         TokenCommand::Create { username, name } => {
-            let t = accounts::create_token(conn, None, &username, &name).map_err(cli_error)?;
+            let t = accounts::create_token(conn, Actor::COMMAND_LINE, &username, &name)
+                .map_err(cli_error)?;
             eprintln!(
                 "API token {} for {} (shown once; send it as `Authorization: Bearer <token>`):",
                 t.info.id, t.info.username
@@ -354,7 +356,7 @@ fn token_command(conn: &mut db::DbConn, cmd: TokenCommand) -> anyhow::Result<()>
             }
         }
         TokenCommand::Revoke { id } => {
-            let t = accounts::revoke_token(conn, None, id).map_err(cli_error)?;
+            let t = accounts::revoke_token(conn, Actor::COMMAND_LINE, id).map_err(cli_error)?;
             println!("revoked token {} ({})", t.id, t.name);
         }
     }

@@ -11,6 +11,7 @@ pub mod highlight;
 pub mod list;
 pub mod moderation;
 pub mod params;
+pub mod paths;
 pub mod problem;
 pub mod story;
 pub mod taxonomy;

@@ -219,6 +219,15 @@ pub struct AuditEntry {
     /// or removed.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub details: serde_json::Value,
+    /// The id of the API token the action was taken with; null for a session or the command
+    /// line.
+    #[serde(default)]
+    pub via_token_id: Option<i64>,
+    /// The account that made that token, which may not be `actor`: an admin can make a token
+    /// for another account, and the token acts as that account. Null when no token was used
+    /// or the token was made on the command line.
+    #[serde(default)]
+    pub token_maker: Option<String>,
 }
 
 /// A page of the audit log, newest first.

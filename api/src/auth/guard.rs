@@ -9,7 +9,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use chrono::{Duration, Utc};
 use futures_util::future::LocalBoxFuture;
 use peoples_stories_shared::moderation::CSRF_HEADER;
@@ -17,6 +17,7 @@ use peoples_stories_shared::Role;
 
 use super::{secret, AuthConfig};
 use crate::db::accounts;
+use crate::db::audit::{Actor, TokenUse};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -25,8 +26,9 @@ use crate::state::AppState;
 pub enum Via {
     /// The session cookie; the session's id and CSRF token.
     Session { id: i64, csrf_token: String },
-    /// An API token, by id.
-    Token { id: i64 },
+    /// An API token: its id and the account that made it (None: the command line), which
+    /// may not be the account it acts as.
+    Token { id: i64, maker_id: Option<i64> },
 }
 
 /// An authenticated caller.
@@ -38,6 +40,20 @@ pub struct Caller {
     pub via: Via,
 }
 
+impl Caller {
+    /// The caller as the audit log records it: the account, and the API token it used with
+    /// that token's maker.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            token: match self.via {
+                Via::Token { id, maker_id } => Some(TokenUse { id, maker_id }),
+                Via::Session { .. } => None,
+            },
+        }
+    }
+}
+
 /// A moderator or an admin.
 #[derive(Debug, Clone)]
 pub struct Moderator(pub Caller);
@@ -46,11 +62,28 @@ pub struct Moderator(pub Caller);
 #[derive(Debug, Clone)]
 pub struct Admin(pub Caller);
 
+/// The mark of a request whose answer is private (it may hold e-mails, secrets, who is
+/// signed in): the guards set it before they look at the caller, the login handler sets it,
+/// and `app.rs` then answers `Cache-Control: no-store` whatever the handler said.
+#[derive(Debug, Clone, Copy)]
+struct Private;
+
+/// Marks this request's answer private (see [`is_private`]).
+pub fn mark_private(req: &HttpRequest) {
+    req.extensions_mut().insert(Private);
+}
+
+/// Whether the answer to this request is private: it took a role guard, or was marked.
+pub fn is_private(req: &HttpRequest) -> bool {
+    req.extensions().contains::<Private>()
+}
+
 impl FromRequest for Moderator {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        mark_private(req);
         let req = req.clone();
         Box::pin(async move { authenticate(&req).await.map(Moderator) })
     }
@@ -61,6 +94,7 @@ impl FromRequest for Admin {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        mark_private(req);
         let req = req.clone();
         Box::pin(async move {
             let caller = authenticate(&req).await?;
@@ -109,7 +143,10 @@ async fn authenticate(req: &HttpRequest) -> AppResult<Caller> {
                 user_id: user.id,
                 role: role_of(&user.role)?,
                 username: user.username,
-                via: Via::Token { id: tok.id },
+                via: Via::Token {
+                    id: tok.id,
+                    maker_id: tok.created_by,
+                },
             })
         })
         .await?;

@@ -93,7 +93,7 @@ pub fn attempt(
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: Some(user.id),
+                actor: audit::Actor::user(user.id),
                 action: "auth.login",
                 target_type: "session",
                 target_id: None,
@@ -121,7 +121,7 @@ pub fn end_session(pool: &Pool, user_id: i64, session_id: i64) -> AppResult<()> 
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: Some(user_id),
+                actor: audit::Actor::user(user_id),
                 action: "auth.logout",
                 target_type: "session",
                 target_id: None,

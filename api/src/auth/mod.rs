@@ -46,6 +46,13 @@ pub const COOKIE: &str = "ps_session";
 pub const SECURE_COOKIE: &str = "__Host-ps_session";
 
 impl AuthConfig {
+    /// Whether the site is served over https: a configured public origin is `https://`.
+    pub fn on_https(&self) -> bool {
+        self.public_origins
+            .iter()
+            .any(|o| o.starts_with("https://"))
+    }
+
     pub fn cookie_name(&self) -> &'static str {
         if self.secure_cookie {
             SECURE_COOKIE

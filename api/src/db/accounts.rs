@@ -182,6 +182,8 @@ pub struct TokenRow {
     pub id: i64,
     pub name: String,
     pub user_id: i64,
+    /// The account that made it; None for the command line.
+    pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,

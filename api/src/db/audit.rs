@@ -7,11 +7,43 @@ use peoples_stories_shared::AuditEntry;
 use super::schema::{audit_log, users};
 use super::{DbConn, MultiBackend};
 
+/// Who acts: an account (None for the command line) and, when it acts through an API token,
+/// that token and the account that made it, which may be another one (an admin makes tokens
+/// for others).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub token: Option<TokenUse>,
+}
+
+/// The API token an action was taken with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenUse {
+    pub id: i64,
+    /// Its maker (`api_tokens.created_by`); None when made on the command line.
+    pub maker_id: Option<i64>,
+}
+
+impl Actor {
+    /// The command line.
+    pub const COMMAND_LINE: Actor = Actor {
+        user_id: None,
+        token: None,
+    };
+
+    /// An account acting for itself (a session, a login).
+    pub fn user(id: i64) -> Actor {
+        Actor {
+            user_id: Some(id),
+            token: None,
+        }
+    }
+}
+
 /// One action to record.
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
-    /// The acting account; None for the command line.
-    pub actor_id: Option<i64>,
+    pub actor: Actor,
     pub action: &'a str,
     pub target_type: &'a str,
     pub target_id: Option<String>,
@@ -23,7 +55,9 @@ pub fn record(conn: &mut DbConn, e: &NewEntry<'_>, at: NaiveDateTime) -> QueryRe
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::at.eq(at),
-            audit_log::actor_id.eq(e.actor_id),
+            audit_log::actor_id.eq(e.actor.user_id),
+            audit_log::via_token_id.eq(e.actor.token.map(|t| t.id)),
+            audit_log::token_maker_id.eq(e.actor.token.and_then(|t| t.maker_id)),
             audit_log::action.eq(e.action),
             audit_log::target_type.eq(e.target_type),
             audit_log::target_id.eq(&e.target_id),
@@ -69,15 +103,18 @@ fn filtered(f: &AuditFilter) -> audit_log::BoxedQuery<'_, MultiBackend> {
     q
 }
 
-type Row = (
-    i64,
-    NaiveDateTime,
-    Option<i64>,
-    String,
-    String,
-    Option<String>,
-    String,
-);
+#[derive(Queryable)]
+struct Row {
+    id: i64,
+    at: NaiveDateTime,
+    actor_id: Option<i64>,
+    action: String,
+    target_type: String,
+    target_id: Option<String>,
+    details: String,
+    via_token_id: Option<i64>,
+    token_maker_id: Option<i64>,
+}
 
 /// A page of entries, newest first, and how many match in all.
 pub fn list(
@@ -99,9 +136,15 @@ pub fn list(
             audit_log::target_type,
             audit_log::target_id,
             audit_log::details,
+            audit_log::via_token_id,
+            audit_log::token_maker_id,
         ))
         .load(conn)?;
-    let mut actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.2).collect();
+    let mut actor_ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.actor_id, r.token_maker_id])
+        .flatten()
+        .collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();
     let names: std::collections::HashMap<i64, String> = users::table
@@ -112,17 +155,17 @@ pub fn list(
         .collect();
     let items = rows
         .into_iter()
-        .map(
-            |(id, at, actor_id, action, target_type, target_id, details)| AuditEntry {
-                id,
-                at: at.and_utc(),
-                actor: actor_id.and_then(|a| names.get(&a).cloned()),
-                action,
-                target_type,
-                target_id,
-                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-            },
-        )
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: r.at.and_utc(),
+            actor: r.actor_id.and_then(|a| names.get(&a).cloned()),
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            via_token_id: r.via_token_id,
+            token_maker: r.token_maker_id.and_then(|a| names.get(&a).cloned()),
+        })
         .collect();
     Ok((items, total))
 }

@@ -231,6 +231,8 @@ diesel::table! {
         target_type -> Text,
         target_id -> Nullable<Text>,
         details -> Text,
+        via_token_id -> Nullable<BigInt>,
+        token_maker_id -> Nullable<BigInt>,
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::{NaiveDateTime, Utc};
 use peoples_stories_shared::moderation::{check_password, check_username};
 use peoples_stories_shared::{ApiToken, FieldError, Moderator, NewApiToken, Role};
 
-use super::{check, ActorId};
+use super::{check, Actor};
 use crate::auth::{password, secret};
 use crate::db::accounts::{self, TokenRow, UserRow};
 use crate::db::{audit, DbConn};
@@ -33,14 +33,14 @@ fn to_token(t: TokenRow, username: String) -> ApiToken {
 }
 
 fn entry(
-    actor: ActorId,
+    actor: Actor,
     action: &'static str,
     target_type: &'static str,
     target_id: impl ToString,
     details: serde_json::Value,
 ) -> audit::NewEntry<'static> {
     audit::NewEntry {
-        actor_id: actor,
+        actor,
         action,
         target_type,
         target_id: Some(target_id.to_string()),
@@ -51,7 +51,7 @@ fn entry(
 /// Makes an account. The password is hashed (argon2id) before anything is stored.
 pub fn create_user(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     username: &str,
     password: &str,
     role: Role,
@@ -99,7 +99,7 @@ pub fn list_users(conn: &mut DbConn) -> AppResult<Vec<Moderator>> {
 }
 
 /// Disables an account and ends its sessions and API tokens, at once on every node.
-pub fn disable_user(conn: &mut DbConn, actor: ActorId, username: &str) -> AppResult<Moderator> {
+pub fn disable_user(conn: &mut DbConn, actor: Actor, username: &str) -> AppResult<Moderator> {
     let username = username.trim().to_lowercase();
     let now = Utc::now().naive_utc();
     let row = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
@@ -133,7 +133,7 @@ pub fn disable_user(conn: &mut DbConn, actor: ActorId, username: &str) -> AppRes
 /// Makes an API token acting as `username`; returns it with its secret, shown this once.
 pub fn create_token(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     username: &str,
     name: &str,
 ) -> AppResult<NewApiToken> {
@@ -162,7 +162,7 @@ pub fn create_token(
             name,
             &secret::token_hash(&secret),
             user.id,
-            actor,
+            actor.user_id,
             now,
         )?;
         audit::record(
@@ -193,7 +193,7 @@ pub fn list_tokens(conn: &mut DbConn) -> AppResult<Vec<ApiToken>> {
 }
 
 /// Revokes an API token.
-pub fn revoke_token(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<ApiToken> {
+pub fn revoke_token(conn: &mut DbConn, actor: Actor, id: i64) -> AppResult<ApiToken> {
     let now = Utc::now().naive_utc();
     let (row, username) = crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let (row, username) = accounts::token_by_id(conn, id)?

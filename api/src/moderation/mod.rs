@@ -11,8 +11,8 @@ use peoples_stories_shared::FieldError;
 
 use crate::error::AppError;
 
-/// Who acts: an account, or the command line (None).
-pub type ActorId = Option<i64>;
+/// Who acts: an account (through a session or an API token), or the command line.
+pub use crate::db::audit::Actor;
 
 /// Top-level fields that differ between two JSON objects, as `{field: {from, to}}`;
 /// `updated_at` is left out.

@@ -8,7 +8,7 @@ use peoples_stories_shared::{
     StoryStatus, Submission, SubmissionPatch, SubmissionStatus, SubmittedLink,
 };
 
-use super::{check, stories, ActorId};
+use super::{check, stories, Actor};
 use crate::countries::Catalog;
 use crate::db::{audit, queue, taxonomy, write_transaction, DbConn};
 use crate::error::{AppError, AppResult};
@@ -33,14 +33,14 @@ fn pending(s: &Submission) -> AppResult<()> {
 }
 
 fn entry(
-    actor: ActorId,
+    actor: Actor,
     action: &'static str,
     target_type: &'static str,
     id: i64,
     details: serde_json::Value,
 ) -> audit::NewEntry<'static> {
     audit::NewEntry {
-        actor_id: actor,
+        actor,
         action,
         target_type,
         target_id: Some(id.to_string()),
@@ -75,7 +75,7 @@ fn as_story(s: &Submission, status: StoryStatus) -> StoryInput {
 /// Edits a pending submission before it is approved; checked by the story rules.
 pub fn edit(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id: i64,
     patch: SubmissionPatch,
 ) -> AppResult<Submission> {
@@ -150,7 +150,7 @@ pub fn edit(
 
 /// Approves a pending submission: in one transaction, the published story (with its
 /// countries, links and sources) is written, linked to the submission, and both are audited.
-pub fn approve(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<Story> {
+pub fn approve(conn: &mut DbConn, actor: Actor, id: i64) -> AppResult<Story> {
     write_transaction::<_, AppError, _>(conn, |conn| {
         let s = find(conn, id)?;
         pending(&s)?;
@@ -176,7 +176,7 @@ pub fn approve(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<Story> {
 }
 
 /// Rejects a pending submission with a reason.
-pub fn reject(conn: &mut DbConn, actor: ActorId, id: i64, reason: &str) -> AppResult<Submission> {
+pub fn reject(conn: &mut DbConn, actor: Actor, id: i64, reason: &str) -> AppResult<Submission> {
     let reason = reason.trim();
     let n = reason.chars().count();
     if n == 0 || n > peoples_stories_shared::contribution::REASON_MAX {
@@ -214,7 +214,7 @@ pub fn reject(conn: &mut DbConn, actor: ActorId, id: i64, reason: &str) -> AppRe
 /// Shows, holds or hides one entry.
 pub fn set_guestbook_status(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id: i64,
     status: GuestbookStatus,
 ) -> AppResult<GuestbookEntry> {
@@ -241,7 +241,7 @@ pub fn set_guestbook_status(
 }
 
 /// Deletes one entry for good; the audit log keeps what it said.
-pub fn delete_guestbook(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult<()> {
+pub fn delete_guestbook(conn: &mut DbConn, actor: Actor, id: i64) -> AppResult<()> {
     write_transaction::<_, AppError, _>(conn, |conn| {
         let before = queue::guestbook_entry(conn, id)?
             .ok_or_else(|| AppError::NotFound(format!("no guestbook entry has the id {id}")))?;
@@ -264,7 +264,7 @@ pub fn delete_guestbook(conn: &mut DbConn, actor: ActorId, id: i64) -> AppResult
 /// One action on many entries, in one transaction with one audit entry per entry changed.
 pub fn bulk_guestbook(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     ids: &[i64],
     action: GuestbookAction,
 ) -> AppResult<u64> {

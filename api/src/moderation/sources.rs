@@ -3,7 +3,7 @@
 use chrono::Utc;
 use peoples_stories_shared::{Source, SourceInput, SourcePatch};
 
-use super::{check, diff, ActorId};
+use super::{check, diff, Actor};
 use crate::db::{audit, sources, DbConn};
 use crate::error::{AppError, AppResult};
 
@@ -20,7 +20,7 @@ fn normalised(mut input: SourceInput) -> SourceInput {
 }
 
 /// Makes a source; its slug is made from the name when not given.
-pub fn create(conn: &mut DbConn, actor: ActorId, input: SourceInput) -> AppResult<Source> {
+pub fn create(conn: &mut DbConn, actor: Actor, input: SourceInput) -> AppResult<Source> {
     let input = normalised(input);
     check(input.validate())?;
     crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
@@ -33,7 +33,7 @@ pub fn create(conn: &mut DbConn, actor: ActorId, input: SourceInput) -> AppResul
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: actor,
+                actor,
                 action: "source.create",
                 target_type: "source",
                 target_id: Some(id.to_string()),
@@ -49,7 +49,7 @@ pub fn create(conn: &mut DbConn, actor: ActorId, input: SourceInput) -> AppResul
 /// name).
 pub fn update(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id_or_slug: &str,
     patch: SourcePatch,
 ) -> AppResult<Source> {
@@ -70,7 +70,7 @@ pub fn update(
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: actor,
+                actor,
                 action: "source.update",
                 target_type: "source",
                 target_id: Some(row.id.to_string()),

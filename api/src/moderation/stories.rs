@@ -7,7 +7,7 @@ use peoples_stories_shared::{
     FieldError, LinkInput, Story, StoryInput, StoryPatch, StoryStatus, UpdateInput,
 };
 
-use super::{check, diff, ActorId};
+use super::{check, diff, Actor};
 use crate::countries::Catalog;
 use crate::db::stories::{self, NewStory, DRAFT, PUBLISHED};
 use crate::db::{audit, sources, taxonomy, DbConn};
@@ -107,12 +107,12 @@ fn find(conn: &mut DbConn, id_or_slug: &str) -> AppResult<i64> {
 }
 
 /// Writes a new story; published unless `status` says `draft`.
-pub fn create(conn: &mut DbConn, actor: ActorId, input: StoryInput) -> AppResult<Story> {
+pub fn create(conn: &mut DbConn, actor: Actor, input: StoryInput) -> AppResult<Story> {
     crate::db::write_transaction::<_, AppError, _>(conn, |conn| create_within(conn, actor, input))
 }
 
 /// As `create`, inside the caller's transaction (approving a submission).
-pub fn create_within(conn: &mut DbConn, actor: ActorId, input: StoryInput) -> AppResult<Story> {
+pub fn create_within(conn: &mut DbConn, actor: Actor, input: StoryInput) -> AppResult<Story> {
     let mut checked = check_input(conn, input)?;
     checked.story.slug = stories::unique_slug(conn, &checked.story.title)?;
     attach_sources(conn, &mut checked)?;
@@ -121,7 +121,7 @@ pub fn create_within(conn: &mut DbConn, actor: ActorId, input: StoryInput) -> Ap
     audit::record(
         conn,
         &audit::NewEntry {
-            actor_id: actor,
+            actor,
             action: "story.create",
             target_type: "story",
             target_id: Some(id.to_string()),
@@ -166,7 +166,7 @@ fn as_input(story: &Story, status: &str) -> StoryInput {
 /// Applies a patch; `status` publishes or unpublishes. The audit entry holds what changed.
 pub fn update(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id_or_slug: &str,
     patch: StoryPatch,
 ) -> AppResult<Story> {
@@ -177,7 +177,7 @@ pub fn update(
 /// Appends a dated follow-up.
 pub fn add_update(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id_or_slug: &str,
     update: UpdateInput,
 ) -> AppResult<Story> {
@@ -195,7 +195,7 @@ pub fn add_update(
 /// `story.publish` or `story.unpublish` as the status went) with the fields that changed.
 fn rewrite(
     conn: &mut DbConn,
-    actor: ActorId,
+    actor: Actor,
     id: i64,
     patch: StoryPatch,
     action: Option<&'static str>,
@@ -215,7 +215,7 @@ fn rewrite(
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: actor,
+                actor,
                 action,
                 target_type: "story",
                 target_id: Some(id.to_string()),
@@ -231,7 +231,7 @@ fn rewrite(
 }
 
 /// Deletes a story for good; the audit entry keeps what it was.
-pub fn delete(conn: &mut DbConn, actor: ActorId, id_or_slug: &str) -> AppResult<()> {
+pub fn delete(conn: &mut DbConn, actor: Actor, id_or_slug: &str) -> AppResult<()> {
     let id = find(conn, id_or_slug)?;
     crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let story = load(conn, id)?;
@@ -240,7 +240,7 @@ pub fn delete(conn: &mut DbConn, actor: ActorId, id_or_slug: &str) -> AppResult<
         audit::record(
             conn,
             &audit::NewEntry {
-                actor_id: actor,
+                actor,
                 action: "story.delete",
                 target_type: "story",
                 target_id: Some(id.to_string()),

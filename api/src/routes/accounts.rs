@@ -55,7 +55,7 @@ pub async fn create_user(
 ) -> AppResult<HttpResponse> {
     let input: CreateModerator = json_body(&req, &body.0)?;
     let pool = state.pool.clone();
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let user = web::block(move || {
         accounts::create_user(
             &mut *pool.get()?,
@@ -88,7 +88,7 @@ pub async fn disable_user(
     path: web::Path<String>,
 ) -> AppResult<web::Json<Moderator>> {
     let pool = state.pool.clone();
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let username = path.into_inner();
     let user =
         web::block(move || accounts::disable_user(&mut *pool.get()?, actor, &username)).await??;
@@ -137,14 +137,10 @@ pub async fn create_token(
     let input: CreateApiToken = json_body(&req, &body.0)?;
     let pool = state.pool.clone();
     let caller = who.0;
+    let actor = caller.actor();
     let username = input.username.unwrap_or(caller.username);
     let token = web::block(move || {
-        accounts::create_token(
-            &mut *pool.get()?,
-            Some(caller.user_id),
-            &username,
-            &input.name,
-        )
+        accounts::create_token(&mut *pool.get()?, actor, &username, &input.name)
     })
     .await??;
     Ok(HttpResponse::Created().json(token))
@@ -169,7 +165,7 @@ pub async fn revoke_token(
     path: web::Path<i64>,
 ) -> AppResult<web::Json<ApiToken>> {
     let pool = state.pool.clone();
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let id = path.into_inner();
     let token = web::block(move || accounts::revoke_token(&mut *pool.get()?, actor, id)).await??;
     Ok(web::Json(token))

@@ -39,6 +39,8 @@ pub async fn login(
     client: ClientHash,
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
+    // The answer holds the CSRF token, and its errors say whether the account is locked.
+    auth::guard::mark_private(&req);
     // A login form posted from another site would log the browser into our account.
     if auth::guard::names_origin(&req) && !same_origin(&req, &state.auth) {
         return Err(AppError::Forbidden(

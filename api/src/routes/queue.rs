@@ -104,7 +104,7 @@ pub async fn update_submission(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Submission>> {
     let patch: SubmissionPatch = json_body(&req, &body.0)?;
-    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
     let s = web::block(move || queue::edit(&mut *pool.get()?, actor, id, patch)).await??;
     Ok(web::Json(s))
@@ -131,7 +131,7 @@ pub async fn approve_submission(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let (id, actor) = (path.into_inner(), who.0.actor());
     let st = state.clone();
     let story = web::block(move || -> AppResult<Story> {
         let story = queue::approve(&mut *st.pool.get()?, actor, id)?;
@@ -166,7 +166,7 @@ pub async fn reject_submission(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Submission>> {
     let input: RejectSubmission = json_body(&req, &body.0)?;
-    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
     let s =
         web::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason)).await??;
@@ -224,7 +224,7 @@ pub async fn update_guestbook_entry(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<GuestbookEntry>> {
     let input: GuestbookPatch = json_body(&req, &body.0)?;
-    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
     let e =
         web::block(move || queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status))
@@ -250,7 +250,7 @@ pub async fn delete_guestbook_entry(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
-    let (id, actor) = (path.into_inner(), Some(who.0.user_id));
+    let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
     web::block(move || queue::delete_guestbook(&mut *pool.get()?, actor, id)).await??;
     Ok(HttpResponse::NoContent().finish())
@@ -276,7 +276,7 @@ pub async fn bulk_guestbook(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<BulkResult>> {
     let input: GuestbookBulk = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let pool = state.pool.clone();
     let affected = web::block(move || {
         queue::bulk_guestbook(&mut *pool.get()?, actor, &input.ids, input.action)

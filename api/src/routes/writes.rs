@@ -46,7 +46,7 @@ pub async fn create_story(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
     let input: StoryInput = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let st = state.clone();
     let story = web::block(move || -> AppResult<Story> {
         let story = stories::create(&mut *st.pool.get()?, actor, input)?;
@@ -81,7 +81,7 @@ pub async fn update_story(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Story>> {
     let patch: StoryPatch = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
     let story = web::block(move || -> AppResult<Story> {
@@ -116,7 +116,7 @@ pub async fn add_story_update(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Story>> {
     let update: UpdateInput = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
     let story = web::block(move || -> AppResult<Story> {
@@ -146,7 +146,7 @@ pub async fn delete_story(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
     web::block(move || -> AppResult<()> {
@@ -179,7 +179,7 @@ pub async fn create_source(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<HttpResponse> {
     let input: SourceInput = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let pool = state.pool.clone();
     let source = web::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
     Ok(HttpResponse::Created().json(source))
@@ -209,7 +209,7 @@ pub async fn update_source(
     body: BodyBytes<MODERATION_LIMIT>,
 ) -> AppResult<web::Json<Source>> {
     let patch: SourcePatch = json_body(&req, &body.0)?;
-    let actor = Some(who.0.user_id);
+    let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
     let source = web::block(move || -> AppResult<Source> {

@@ -15,13 +15,14 @@ const PUBLIC_CHANGES: &[(&str, &str)] = &[
     ("post", "/api/v1/guestbook"),
 ];
 
-struct Route {
-    method: Method,
-    path: String,
+pub(super) struct Route {
+    pub(super) method: Method,
+    pub(super) path: String,
     admin_only: bool,
 }
 
-async fn protected_routes(app: &TestApp) -> Vec<Route> {
+/// Every route the OpenAPI document says needs a role, its path parameters filled with 1.
+pub(super) async fn protected_routes(app: &TestApp) -> Vec<Route> {
     let spec: serde_json::Value = app.get_json("/api/openapi.json").await;
     let mut routes = Vec::new();
     for (path, item) in spec["paths"].as_object().expect("paths") {

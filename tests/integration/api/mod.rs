@@ -6,6 +6,7 @@ mod auth;
 mod cache;
 mod contributions;
 mod errors;
+mod headers;
 mod migrations;
 mod moderation;
 mod openapi;

@@ -3,7 +3,8 @@
 use std::time::{Duration, Instant};
 
 use peoples_stories_shared::{
-    AuditPage, ManagedStory, ManagedStoryPage, Problem, Role, Source, Story, StoryPage, StoryStatus,
+    AuditPage, ManagedStory, ManagedStoryPage, NewApiToken, Problem, Role, Source, Story,
+    StoryPage, StoryStatus,
 };
 use reqwest::Method;
 
@@ -239,6 +240,58 @@ both_databases! {
         let mut fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
         fields.sort_unstable();
         assert_eq!(fields, ["colour", "limit"]);
+    }
+
+    async fn actions_with_a_token_name_the_token_and_the_admin_who_made_it(app) {
+        add_user(&app.pool, "ada", Role::Admin);
+        add_user(&app.pool, "maria", Role::Moderator);
+        let admin = app.session("ada").await;
+        // Ada makes a token that acts as Maria.
+        let res = app.as_browser(Method::POST, "/api/v1/tokens", &admin)
+            .json(&serde_json::json!({"name": "nightly import", "username": "maria"}))
+            .send().await.expect("token");
+        assert_eq!(res.status(), 201);
+        let token: NewApiToken = res.json().await.expect("token");
+        assert_eq!(token.info.username, "maria");
+
+        // With it: a story made and unpublished. With Maria's own session: published again.
+        let res = app.as_script(Method::POST, "/api/v1/stories", &token.token)
+            .json(&serde_json::json!({"title": "Made by a script", "theme": "peace", "body": "Text."}))
+            .send().await.expect("create");
+        assert_eq!(res.status(), 201);
+        let story: Story = res.json().await.expect("story");
+        let path = format!("/api/v1/stories/{}", story.id);
+        let res = app.as_script(Method::PATCH, &path, &token.token)
+            .json(&serde_json::json!({"status": "draft"}))
+            .send().await.expect("unpublish");
+        assert_eq!(res.status(), 200);
+        let maria = app.session("maria").await;
+        let res = app.as_browser(Method::PATCH, &path, &maria)
+            .json(&serde_json::json!({"status": "published"}))
+            .send().await.expect("publish");
+        assert_eq!(res.status(), 200);
+
+        let q = format!("/api/v1/audit?target_type=story&target_id={}", story.id);
+        let page: AuditPage = app.as_browser(Method::GET, &q, &admin)
+            .send().await.expect("audit").json().await.expect("json");
+        let seen: Vec<_> = page.items.iter()
+            .map(|e| (e.action.as_str(), e.actor.as_deref(), e.via_token_id, e.token_maker.as_deref()))
+            .collect();
+        assert_eq!(seen, [
+            ("story.publish", Some("maria"), None::<i64>, None::<&str>),
+            ("story.unpublish", Some("maria"), Some(token.info.id), Some("ada")),
+            ("story.create", Some("maria"), Some(token.info.id), Some("ada")),
+        ]);
+
+        // The token's own making was Ada's, by session.
+        let page: AuditPage = app.as_browser(Method::GET, "/api/v1/audit?action=token.create", &admin)
+            .send().await.expect("audit").json().await.expect("json");
+        assert_eq!(page.items.len(), 1);
+        let made = &page.items[0];
+        assert_eq!(
+            (made.actor.as_deref(), made.via_token_id, made.token_maker.as_deref()),
+            (Some("ada"), None, None)
+        );
     }
 }
 

@@ -98,6 +98,46 @@ async fn signing_in_guards_the_admin_pages_and_refuses_a_wrong_password() {
     browser.close().await;
 }
 
+/// A `?next=` that leads out of the admin view (here by `..` and a doubled slash, which a
+/// browser reads as another host) is ignored: signing in lands on the dashboard, on this
+/// site. One that stays inside is followed, normalised.
+#[actix_rt::test]
+async fn signing_in_never_follows_next_out_of_the_admin_view() {
+    let (_app, browser) = start("signing_in_never_follows_next_out_of_the_admin_view").await;
+
+    browser
+        .goto("/admin/login?next=/admin/..//evil.example/")
+        .await;
+    browser
+        .wait_for_title("Sign in — Admin — People's Stories")
+        .await;
+    submit_login(&browser, PASSWORD).await;
+    browser.wait_for_path("/admin").await;
+    browser.wait_for_text("pending submissions").await;
+    let url = match browser.client.current_url().await {
+        Ok(u) => u,
+        Err(e) => browser.fail(&format!("no current URL: {e}")).await,
+    };
+    let ours = url::Url::parse(&browser.base_url).expect("base URL");
+    assert_eq!(
+        url.origin(),
+        ours.origin(),
+        "signing in left the site: {url}"
+    );
+    assert_eq!(url.path(), "/admin", "{url}");
+
+    // Signed out again, a `next` inside the admin view is followed, `..` resolved.
+    let sign_out = browser.wait_for_css(".signed-in button").await;
+    browser.click(sign_out).await;
+    browser.wait_for_path("/admin/login").await;
+    browser
+        .goto("/admin/login?next=/admin//stories/../sources")
+        .await;
+    submit_login(&browser, PASSWORD).await;
+    browser.wait_for_path("/admin/sources").await;
+    browser.close().await;
+}
+
 #[actix_rt::test]
 async fn editing_a_title_shows_on_the_public_story_page() {
     let (app, browser) = start("editing_a_title_shows_on_the_public_story_page").await;

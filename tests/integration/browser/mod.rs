@@ -87,3 +87,58 @@ async fn theme_pages_have_their_heading_and_unknown_paths_are_not_found() {
     browser.wait_for_text("Page not found").await;
     browser.close().await;
 }
+
+/// The content security policy violations the browser has reported on the page now shown
+/// (buffered, so also those from before this script ran), one line each.
+async fn csp_violations(browser: &Browser) -> Vec<String> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const seen = [];
+        const note = (reports) => {
+          for (const r of reports) seen.push(r.body.effectiveDirective + ' ' + r.body.blockedURL);
+        };
+        const observer = new ReportingObserver(note, { types: ['csp-violation'], buffered: true });
+        observer.observe();
+        setTimeout(() => { note(observer.takeRecords()); done(seen); }, 500);
+    "#;
+    match browser.client.execute_async(script, vec![]).await {
+        Ok(v) => serde_json::from_value(v).unwrap_or_default(),
+        Err(e) => {
+            browser
+                .fail(&format!("could not read CSP reports: {e}"))
+                .await
+        }
+    }
+}
+
+/// Swagger UI works under the policy `/api/docs/` is served with: the operations show and
+/// the browser reports no violation. (Its OAuth page, with an inline script we do not use,
+/// shows that violations are seen.)
+#[actix_rt::test]
+async fn the_api_docs_work_under_their_content_security_policy() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let browser = Browser::start(
+        &app.base_url,
+        "the_api_docs_work_under_their_content_security_policy",
+    )
+    .await;
+
+    browser.goto("/api/docs/oauth2-redirect.html").await;
+    let seen = csp_violations(&browser).await;
+    assert!(
+        seen.iter().any(|v| v.starts_with("script-src")),
+        "the inline script of oauth2-redirect.html is reported: {seen:?}"
+    );
+
+    browser.goto("/api/docs/").await;
+    browser.wait_for_text("People's Stories API").await;
+    browser
+        .wait_until(
+            "Swagger UI lists the operations",
+            "return document.querySelectorAll('.opblock').length > 10;",
+        )
+        .await;
+    let seen = csp_violations(&browser).await;
+    assert!(seen.is_empty(), "Swagger UI breaks its policy: {seen:?}");
+    browser.close().await;
+}

@@ -195,14 +195,28 @@ impl TestApp {
     /// Starts the app on a fresh database with a response cache of `budget` bytes.
     pub async fn try_spawn_with_cache(backend: Backend, budget: u64) -> Option<TestApp> {
         let db = TestDb::create(backend)?;
-        Some(Self::start_with(db, test_settings(), Some(budget)).await)
+        Some(Self::start_with(db, test_settings(), Some(budget), Default::default()).await)
+    }
+
+    /// Starts the app on a fresh database with these session settings (a public origin).
+    pub async fn try_spawn_with_auth(
+        backend: Backend,
+        auth: peoples_stories_api::auth::AuthConfig,
+    ) -> Option<TestApp> {
+        let db = TestDb::create(backend)?;
+        Some(Self::start_with(db, test_settings(), None, auth).await)
     }
 
     async fn start(db: TestDb, settings: ContributionSettings) -> TestApp {
-        Self::start_with(db, settings, None).await
+        Self::start_with(db, settings, None, Default::default()).await
     }
 
-    async fn start_with(db: TestDb, settings: ContributionSettings, cache: Option<u64>) -> TestApp {
+    async fn start_with(
+        db: TestDb,
+        settings: ContributionSettings,
+        cache: Option<u64>,
+        auth: peoples_stories_api::auth::AuthConfig,
+    ) -> TestApp {
         let pool = db.pool();
         {
             let mut conn = pool.get().expect("conn");
@@ -221,7 +235,7 @@ impl TestApp {
             db.url.backend,
             search.clone(),
             settings,
-            peoples_stories_api::auth::AuthConfig::default(),
+            auth,
             peoples_stories_api::client_key::ClientKey::open(&db.client_key_file).expect("key"),
         )
         .expect("state");
@@ -434,7 +448,11 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub fn add_user(pool: &Pool, username: &str, role: peoples_stories_shared::Role) {
     let mut conn = pool.get().expect("conn");
     peoples_stories_api::moderation::accounts::create_user(
-        &mut conn, None, username, PASSWORD, role,
+        &mut conn,
+        peoples_stories_api::moderation::Actor::COMMAND_LINE,
+        username,
+        PASSWORD,
+        role,
     )
     .expect("add user");
 }

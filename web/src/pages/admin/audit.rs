@@ -159,6 +159,17 @@ fn Audit() -> impl IntoView {
                                             } else {
                                                 serde_json::to_string(&e.details).unwrap_or_default()
                                             };
+                                            let actor = e.actor.unwrap_or_else(|| "command line".into());
+                                            // A token acts as its account; say whose token it was.
+                                            let actor = match (e.via_token_id, e.token_maker) {
+                                                (Some(id), Some(maker)) => {
+                                                    format!("{actor} (API token {id}, made by {maker})")
+                                                }
+                                                (Some(id), None) => {
+                                                    format!("{actor} (API token {id}, made on the command line)")
+                                                }
+                                                _ => actor,
+                                            };
                                             let target = match e.target_id {
                                                 Some(id) => format!("{} {id}", e.target_type),
                                                 None => e.target_type.clone(),
@@ -166,7 +177,7 @@ fn Audit() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td>{when(&e.at)}</td>
-                                                    <td>{e.actor.unwrap_or_else(|| "command line".into())}</td>
+                                                    <td>{actor}</td>
                                                     <td><code>{e.action}</code></td>
                                                     <td>{target}</td>
                                                     <td class="details"><code>{details}</code></td>

@@ -67,13 +67,10 @@ fn current_path(location: &leptos_router::location::Location) -> String {
     }
 }
 
-/// Where to go after signing in: `next` when it is a page of the admin view, else the
-/// dashboard. Anything else (another site, `//host`) is ignored.
+/// Where to go after signing in: `next` when it is a page of the admin view on this site,
+/// else the dashboard (`shared::paths::safe_admin_next` says exactly what passes).
 pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("/admin/login") => n,
-        _ => "/admin".to_string(),
-    }
+    peoples_stories_shared::paths::safe_admin_next(next.as_deref())
 }
 
 /// The frame of every admin page but sign-in.
