@@ -27,6 +27,9 @@
 #   REUSE=1             keep an existing database (and index) in BENCH_DIR instead of
 #                       regenerating; it must hold the same STORIES and SEED
 #   BROAD, RARE, TWO, PHRASE   the query words (defaults picked from the generated text)
+#   SET=queries         or `hostile`: what an attacker sent (issue 14), tantivy's own syntax,
+#                       which is read as plain words, and a query over the bounds (400)
+#   CACHE_MB=0          the server's response cache (0: off, so every request searches)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -104,12 +107,13 @@ fi
 echo "==> $BACKEND database $size, index $(du -sh "$index_dir" | cut -f1)" >&2
 
 # Ready when a keyword search answers 200 (503 while the index is still being built).
-start_server "$db" "$BENCH_DIR/server-$BACKEND.log" "/api/v1/stories?q=rights" --index-dir "$index_dir"
+start_server "$db" "$BENCH_DIR/server-$BACKEND.log" "/api/v1/stories?q=rights" --index-dir "$index_dir" \
+    --cache-mb "${CACHE_MB:-0}"
 
 # Runs wrk on one URL at CONNECTIONS clients and at one client, and prints a table row.
 measure() {
     local name=$1 path=$2 out1 outn total
-    total=$(curl -fsS "$base$path" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"] if isinstance(d, dict) else len(d))') || {
+    total=$(curl -gsS "$base$path" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"] if "total" in d else d.get("status") if isinstance(d, dict) else len(d))') || {
         echo "GET $path failed" >&2
         exit 1
     }
@@ -141,6 +145,17 @@ echo "==> $BACKEND: results in $results (wrk -t$THREADS -c$CONNECTIONS -d$DURATI
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | tee -a "$results"
 s=/api/v1/stories
+if [ "${SET:-queries}" = hostile ]; then
+    # The 492 characters of an OR of ranges, and the same within the 256-character bound.
+    ranges=$(python3 -c 'print("+OR+".join("all:%%5B%s+TO+%s%%5D" % (a, b) for a, b in zip("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcbazyxwvutsrqponmlkjihgfedcba"))[:492])')
+    measure "a plain word" "$s?q=$BROAD"
+    measure "all:* (was 500)" "$s?q=all:*"
+    measure "all:[a TO z] (was 110-260 ms)" "$s?q=all:%5Ba+TO+z%5D"
+    measure "title:x^3~2" "$s?q=title:x%5E3~2"
+    measure "OR of ranges, 255 chars" "$s?q=${ranges:0:255}"
+    measure "OR of ranges, 492 chars (400)" "$s?q=$ranges"
+    exit 0
+fi
 measure "broad" "$s?q=$BROAD"
 measure "rare" "$s?q=$RARE"
 measure "two words" "$s?q=$TWO"
