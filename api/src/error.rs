@@ -144,6 +144,20 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 AppError::Conflict(format!("already exists ({})", info.message()))
             }
+            // The database went away under an open connection (PostgreSQL stopped or
+            // restarted, the network cut): the pool drops the connection on its next
+            // check-out, and the caller may retry.
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => AppError::Unavailable(
+                "the database is not reachable right now; try again shortly".into(),
+            ),
+            Error::DatabaseError(_, info) if lost_connection(info.message()) => {
+                AppError::Unavailable(
+                    "the database is not reachable right now; try again shortly".into(),
+                )
+            }
             // SQLite's busy timeout ran out: another process held the write lock too long.
             Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
                 tracing::warn!("the database stayed locked past the busy timeout");
@@ -152,6 +166,20 @@ impl From<diesel::result::Error> for AppError {
             other => AppError::Internal(other.into()),
         }
     }
+}
+
+/// Whether a database error says the connection itself was lost (libpq's words).
+fn lost_connection(message: &str) -> bool {
+    [
+        "server closed the connection",
+        "terminating connection",
+        "connection to server",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {

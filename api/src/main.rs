@@ -368,10 +368,27 @@ fn serve(
     url: DatabaseUrl,
     auth: peoples_stories_api::auth::AuthConfig,
 ) -> anyhow::Result<()> {
+    // Where the data is, in full: a server started from another folder would otherwise make
+    // a new, empty SQLite database there without a word.
+    let database = match url.backend {
+        db::Backend::Sqlite => std::path::absolute(&url.target)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| url.target.clone()),
+        db::Backend::Postgres => url.redacted(),
+    };
+    let new_file =
+        url.backend == db::Backend::Sqlite && !std::path::Path::new(&url.target).exists();
     let pool = db::connect_pool(&url, settings.pool_size)?;
     let applied = db::migrate(&mut *pool.get()?)?;
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied migrations");
+    }
+    if new_file {
+        tracing::warn!(
+            %database,
+            "created a new, empty database; if you meant an existing one, give --database-url \
+             (scripts/run serves data/peoples-stories.db in the clone, with the seed stories)"
+        );
     }
     let dist = settings
         .web_dist
@@ -409,8 +426,8 @@ fn serve(
     // versions that key the response cache are read as often.
     state.follow(std::time::Duration::from_millis(500))?;
     tracing::info!(
-        database = %url.redacted(),
-        index = %settings.index_dir.display(),
+        %database,
+        index = %std::path::absolute(&settings.index_dir).unwrap_or_else(|_| settings.index_dir.clone()).display(),
         client_key_file = %settings.client_key_file.display(),
         "People's Stories listening on http://{addr}"
     );

@@ -162,9 +162,12 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     manager
         .connect()
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", url.redacted()))?;
+    // A connection is waited for at most a second: when the database is away, requests get a
+    // 503 with Retry-After promptly instead of hanging (the blocking threads are as many as
+    // the connections, so a healthy pool rarely makes anyone wait at all).
     let pool = r2d2::Pool::builder()
         .max_size(size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(Duration::from_secs(1))
         .build(manager)?;
     Ok(pool)
 }

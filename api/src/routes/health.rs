@@ -14,15 +14,16 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers a query. The body also says whether this node's search
-/// index has caught up (`search`: `ready` or `building`); keyword searches answer 503 until it
-/// has, everything else works meanwhile. `cache` counts the response cache's hits and
-/// misses since the start and what it holds against its budget.
+/// Readiness: the database answers a query and this node's search index has been built
+/// (a fresh node answers keyword searches with 503 until then, so a load balancer should
+/// send it nothing before). `cache` counts the response cache's hits and misses since the
+/// start and what it holds against its budget.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve"),
-        (status = 503, description = "The database is unreachable",
+        (status = 503, description = "The database is unreachable, or the search index is \
+            still being built; see Retry-After",
             body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -35,11 +36,12 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
             .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))
     })
     .await??;
-    let search = if state.search.is_ready() {
-        "ready"
-    } else {
-        "building"
-    };
+    if !state.search.is_ready() {
+        return Err(AppError::Unavailable(
+            "the search index is still being built; this node is not ready yet".into(),
+        ));
+    }
+    let search = "ready";
     let cache = state.cache.stats();
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "status": "ready",

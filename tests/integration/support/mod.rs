@@ -1,5 +1,7 @@
 //! Starting the real server on a fresh database for each test.
 
+pub mod nginx;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -540,6 +542,18 @@ impl ServeProcess {
     pub async fn start(database_url: &str, env: &[(&str, &str)]) -> ServeProcess {
         let index = tempfile::tempdir().expect("index dir");
         Self::start_in(database_url, env, index).await
+    }
+
+    /// Starts `serve` and returns at once, before it answers anything.
+    pub fn launch(database_url: &str, env: &[(&str, &str)]) -> ServeProcess {
+        let index = tempfile::tempdir().expect("index dir");
+        let (child, base_url, log) = Self::spawn(database_url, env, index.path());
+        ServeProcess {
+            child,
+            base_url,
+            index,
+            log,
+        }
     }
 
     /// Starts it again after it stopped (or was killed), on the same index folder.
