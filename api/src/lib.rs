@@ -17,4 +17,5 @@ pub mod reading;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod shutdown;
 pub mod state;

@@ -8,6 +8,7 @@ use peoples_stories_api::client_key::ClientKey;
 use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
+use peoples_stories_api::shutdown::{self, Stop};
 use peoples_stories_api::{app, generate, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -36,6 +37,8 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of `Serve` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Serve the API and the built app (the default command). Migrates the database first.
     Serve(ServeArgs),
@@ -134,6 +137,10 @@ struct ServeArgs {
     /// A session ends this many hours after login (default 12).
     #[arg(long, env = "PS_SESSION_MAX_HOURS")]
     session_max_hours: Option<u32>,
+    /// After SIGTERM or SIGINT, how many seconds requests in flight have to finish
+    /// (default 30).
+    #[arg(long, env = "PS_SHUTDOWN_GRACE_SECS")]
+    shutdown_grace_secs: Option<u64>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -186,6 +193,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             pool_size: a.pool_size,
             cache_mb: a.cache_mb,
             client_key_file: a.client_key_file.clone(),
+            shutdown_grace_secs: a.shutdown_grace_secs,
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -393,7 +401,13 @@ fn serve(
             settings.index_dir.display()
         )
     })?);
-    peoples_stories_api::guard::keep_house(pool.clone(), settings.contributions.clone())?;
+    // Every background thread sleeps on this between steps and ends when it is requested.
+    let stop = Stop::new();
+    let mut threads = vec![peoples_stories_api::guard::keep_house(
+        pool.clone(),
+        settings.contributions.clone(),
+        stop.clone(),
+    )?];
     let client_key = ClientKey::open(&settings.client_key_file)?;
     let state = AppState::new(
         pool,
@@ -407,14 +421,42 @@ fn serve(
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database; the data
     // versions that key the response cache are read as often.
-    state.follow(std::time::Duration::from_millis(500))?;
+    threads.extend(state.follow_until(std::time::Duration::from_millis(500), stop.clone())?);
     tracing::info!(
         database = %url.redacted(),
         index = %settings.index_dir.display(),
         client_key_file = %settings.client_key_file.display(),
+        shutdown_grace_secs = settings.shutdown_grace.as_secs(),
         "People's Stories listening on http://{addr}"
     );
-    actix_web::rt::System::new()
-        .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;
+    let signalled = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let served = {
+        let state = state.clone();
+        let signal = shutdown::os_signal(signalled.clone());
+        let grace = settings.shutdown_grace;
+        actix_web::rt::System::new().block_on(async move {
+            app::start_until(listener, state, app::WebDist(dist), grace, signal)?.await
+        })
+    };
+    // The server has stopped accepting and every request in flight was answered (or the
+    // grace period ran out). Now the background threads, then the pools.
+    let began = signalled
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::time::Instant::now);
+    stop.request();
+    let started = threads.len();
+    let left = shutdown::join_within(threads, shutdown::THREADS_GRACE);
+    if !left.is_empty() {
+        tracing::warn!(threads = ?left, "background threads still busy; exiting without them");
+    }
+    // The last connection to a SQLite database checkpoints its write-ahead log on closing.
+    drop(state);
+    served?;
+    tracing::info!(
+        seconds = format!("{:.2}", began.elapsed().as_secs_f64()),
+        background_threads_stopped = started - left.len(),
+        "shut down"
+    );
     Ok(())
 }

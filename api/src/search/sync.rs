@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use tantivy::Term;
 use super::document::story_document;
 use super::SearchIndex;
 use crate::db::{changes, stories, DbConn, Pool};
+use crate::shutdown::Stop;
 
 const GAP_PATIENCE: Duration = Duration::from_secs(30);
 const MAX_GAPS: usize = 1000;
@@ -220,18 +222,20 @@ impl SearchIndex {
         Ok(applied)
     }
 
-    /// Follows the change log on a background thread, every `every`, for the process's life.
-    pub fn follow(self: &Arc<Self>, pool: Pool, every: Duration) -> std::io::Result<()> {
+    /// Follows the change log on a background thread, every `every`, until `stop` is
+    /// requested (a catch-up in progress is finished first).
+    pub fn follow(
+        self: &Arc<Self>,
+        pool: Pool,
+        every: Duration,
+        stop: Stop,
+    ) -> std::io::Result<JoinHandle<()>> {
         let index = Arc::clone(self);
-        std::thread::Builder::new()
-            .name("search-follower".into())
-            .spawn(move || loop {
-                if let Err(e) = index.catch_up(&pool) {
-                    tracing::error!(error = %e, "search index could not follow the change log");
-                }
-                std::thread::sleep(every);
-            })
-            .map(|_| ())
+        crate::shutdown::every("search-follower", every, stop, move || {
+            if let Err(e) = index.catch_up(&pool) {
+                tracing::error!(error = %e, "search index could not follow the change log");
+            }
+        })
     }
 }
 

@@ -7,6 +7,7 @@ mod cache;
 mod contributions;
 mod errors;
 mod headers;
+mod lifecycle;
 mod migrations;
 mod moderation;
 mod openapi;
