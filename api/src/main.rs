@@ -9,7 +9,7 @@ use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Setti
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::shutdown::{self, Stop};
-use peoples_stories_api::{app, generate, seed, state::AppState};
+use peoples_stories_api::{app, backup, generate, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -56,6 +56,26 @@ enum Command {
     /// API tokens for scripts.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy the database, consistently, while servers run: SQLite with `VACUUM INTO`, then
+    /// checked; PostgreSQL with `pg_dump --format=custom`.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup. Stop every server first; the search index is
+    /// removed and rebuilt at the next start.
+    Restore {
+        /// The backup file (`backup --to`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that holds stories.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the OpenAPI document (what /api/openapi.json serves).
     Openapi {
         /// Write it to this file instead of standard output.
@@ -274,6 +294,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { to, force } => {
+            let done = backup::backup(&url, &to, force)?;
+            println!(
+                "backed up {} to {} ({} bytes)",
+                url.redacted(),
+                done.path.display(),
+                done.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let done = backup::restore(&url, &from, &settings.index_dir, force)?;
+            println!("restored {} from {}", url.redacted(), from.display());
+            if let Some(dir) = done.index_removed {
+                println!(
+                    "removed the search index {}; `serve` rebuilds it at start",
+                    dir.display()
+                );
+            }
+            println!("start the servers again; other nodes' search indexes rebuild by themselves");
+            Ok(())
+        }
         Command::Openapi { output } => {
             let json = app::openapi_json()?;
             match output {
@@ -376,6 +418,8 @@ fn serve(
     url: DatabaseUrl,
     auth: peoples_stories_api::auth::AuthConfig,
 ) -> anyhow::Result<()> {
+    // Held while serving: `restore` refuses to replace a SQLite database a server has open.
+    let _in_use = backup::InUse::hold_shared(&url)?;
     let pool = db::connect_pool(&url, settings.pool_size)?;
     let applied = db::migrate(&mut *pool.get()?)?;
     if !applied.is_empty() {

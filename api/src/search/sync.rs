@@ -169,6 +169,19 @@ impl SearchIndex {
             self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
             return Ok(0);
         }
+        // The log never shrinks, so a head below what the index applied means the database
+        // was replaced (restored from an older backup): the index may hold stories it does
+        // not, and would take new changes, numbered like old ones, for seen. Rebuild.
+        let head = changes::latest(&mut conn)?;
+        if head < state.seq {
+            tracing::warn!(
+                index_seq = state.seq,
+                database_seq = head,
+                "the search index is ahead of the database (restored from a backup?); rebuilding"
+            );
+            self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
+            return Ok(0);
+        }
         let mut applied = 0;
         loop {
             let gaps: Vec<i64> = state.gap_seen.keys().copied().collect();

@@ -3,6 +3,7 @@
 mod access;
 mod app_files;
 mod auth;
+mod backup;
 mod cache;
 mod contributions;
 mod errors;

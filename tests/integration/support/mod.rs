@@ -680,3 +680,13 @@ impl Drop for ServeProcess {
         let _ = std::fs::remove_file(&self.log);
     }
 }
+
+/// Runs the `peoples-stories` binary with these arguments (a command-line tool, not a
+/// server), returning its status and output.
+pub fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(server_binary())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run peoples-stories")
+}
