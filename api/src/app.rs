@@ -471,6 +471,35 @@ pub fn start_with_workers(
     dist: WebDist,
     workers: usize,
 ) -> std::io::Result<Server> {
+    start_inner(listener, state, dist, workers, None)
+}
+
+/// As `start`, for `serve`: when `signal` completes, the server stops accepting (its
+/// listener closes, so new connections are refused) and gives the requests in flight `grace`
+/// to finish; the returned server completes once they have (or the grace ran out). actix's
+/// own signal handling is replaced by `signal`, so SIGINT is as graceful as SIGTERM.
+pub fn start_until<F>(
+    listener: TcpListener,
+    state: AppState,
+    dist: WebDist,
+    grace: std::time::Duration,
+    signal: F,
+) -> std::io::Result<Server>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    start_inner(listener, state, dist, 0, Some((grace, Box::pin(signal))))
+}
+
+type ShutdownSignal = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+fn start_inner(
+    listener: TcpListener,
+    state: AppState,
+    dist: WebDist,
+    workers: usize,
+    shutdown: Option<(std::time::Duration, ShutdownSignal)>,
+) -> std::io::Result<Server> {
     let spec = openapi();
     // Blocking work (a read that misses the cache, a write) needs a database connection:
     // more threads than the pool has connections would only wait for one, each keeping its
@@ -519,6 +548,13 @@ pub fn start_with_workers(
         .client_disconnect_timeout(std::time::Duration::from_secs(1))
         .keep_alive(std::time::Duration::from_secs(15))
         .max_connections(10_000);
+    let server = match shutdown {
+        // Seconds are what actix counts in; a grace under one second rounds up.
+        Some((grace, signal)) => server
+            .shutdown_timeout(grace.as_secs_f64().ceil() as u64)
+            .shutdown_signal(signal),
+        None => server,
+    };
     let server = server.listen(listener)?.run();
     Ok(server)
 }

@@ -294,24 +294,25 @@ impl ResponseCache {
         self.sources.store(sources, Ordering::Release);
     }
 
-    /// Reads `data_versions` every `every` on a thread of its own, for the process's life, so
-    /// changes made through other nodes (or the CLI) reach this node's keys.
-    pub fn follow(self: &Arc<Self>, pool: Pool, every: Duration) -> std::io::Result<()> {
+    /// Reads `data_versions` every `every` on a thread of its own, until `stop` is
+    /// requested, so changes made through other nodes (or the CLI) reach this node's keys.
+    pub fn follow(
+        self: &Arc<Self>,
+        pool: Pool,
+        every: Duration,
+        stop: crate::shutdown::Stop,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
         let cache = Arc::clone(self);
-        std::thread::Builder::new()
-            .name("cache-versions".into())
-            .spawn(move || loop {
-                match pool
-                    .get()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|mut c| Ok(db::versions::read(&mut c)?))
-                {
-                    Ok((g, s)) => cache.set_data_versions(g, s),
-                    Err(e) => tracing::warn!(error = %e, "could not read the data versions"),
-                }
-                std::thread::sleep(every);
-            })
-            .map(|_| ())
+        crate::shutdown::every("cache-versions", every, stop, move || {
+            match pool
+                .get()
+                .map_err(anyhow::Error::from)
+                .and_then(|mut c| Ok(db::versions::read(&mut c)?))
+            {
+                Ok((g, s)) => cache.set_data_versions(g, s),
+                Err(e) => tracing::warn!(error = %e, "could not read the data versions"),
+            }
+        })
     }
 
     /// The guestbook's and the sources' versions as last read.

@@ -11,6 +11,8 @@ pub const DEFAULT_DATABASE_URL: &str = "data/peoples-stories.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_WEB_DIST: &str = "web/dist";
 pub const DEFAULT_CONFIG_FILE: &str = "peoples-stories.toml";
+/// Seconds `serve` gives requests in flight to finish after SIGTERM or SIGINT.
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 30;
 
 /// What a config file may hold; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -22,6 +24,8 @@ pub struct FileConfig {
     pub pool_size: Option<u32>,
     /// Memory budget of the response cache, in MiB (0 turns it off).
     pub cache_mb: Option<u64>,
+    /// How long `serve` lets requests in flight finish after SIGTERM or SIGINT.
+    pub shutdown_grace_secs: Option<u64>,
     pub index_dir: Option<PathBuf>,
     /// The file holding the key of client hashes (see `client_key.rs`).
     pub client_key_file: Option<PathBuf>,
@@ -63,6 +67,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// Memory budget of the response cache, in bytes (0: no cache).
     pub cache_bytes: u64,
+    /// How long requests in flight may take to finish once a shutdown began.
+    pub shutdown_grace: std::time::Duration,
     /// Where this node keeps its search index.
     pub index_dir: PathBuf,
     /// The file holding the key of client hashes; the same on every node.
@@ -214,6 +220,7 @@ pub struct ServeFlags {
     pub pool_size: Option<u32>,
     pub cache_mb: Option<u64>,
     pub client_key_file: Option<PathBuf>,
+    pub shutdown_grace_secs: Option<u64>,
 }
 
 impl Settings {
@@ -230,6 +237,7 @@ impl Settings {
             pool_size,
             cache_mb,
             client_key_file,
+            shutdown_grace_secs,
         } = serve;
         let database_url = database_url
             .or(file.database_url)
@@ -255,6 +263,11 @@ impl Settings {
             cache_bytes: cache_mb
                 .or(file.cache_mb)
                 .map_or(crate::cache::DEFAULT_BUDGET_BYTES, |mb| mb * 1024 * 1024),
+            shutdown_grace: std::time::Duration::from_secs(
+                shutdown_grace_secs
+                    .or(file.shutdown_grace_secs)
+                    .unwrap_or(DEFAULT_SHUTDOWN_GRACE_SECS),
+            ),
         }
     }
 }
@@ -372,5 +385,32 @@ mod tests {
         let plain = resolve_auth(&FileConfig::default(), AuthFlags::default()).expect("config");
         assert!(!plain.secure_cookie);
         assert_eq!(plain.cookie_name(), "ps_session");
+    }
+
+    #[test]
+    fn the_shutdown_grace_comes_from_the_flag_then_the_file_then_30_s() {
+        let resolve = |file: FileConfig, flag: Option<u64>| {
+            Settings::resolve(
+                file,
+                None,
+                ServeFlags {
+                    shutdown_grace_secs: flag,
+                    ..Default::default()
+                },
+                None,
+                ContributionFlags::default(),
+            )
+            .shutdown_grace
+        };
+        let secs = std::time::Duration::from_secs;
+        assert_eq!(resolve(FileConfig::default(), None), secs(30));
+        let file = || FileConfig {
+            shutdown_grace_secs: Some(5),
+            ..Default::default()
+        };
+        assert_eq!(resolve(file(), None), secs(5));
+        assert_eq!(resolve(file(), Some(2)), secs(2));
+        let parsed: FileConfig = toml::from_str("shutdown_grace_secs = 7").expect("toml");
+        assert_eq!(resolve(parsed, None), secs(7));
     }
 }

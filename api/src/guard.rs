@@ -180,30 +180,30 @@ pub fn housekeeping(conn: &mut DbConn, settings: &ContributionSettings) -> AppRe
     })
 }
 
-/// Runs `housekeeping` now and then every `HOUSEKEEPING_EVERY` on a thread of its own, for
-/// the process's life; a failure is logged and tried again next time.
-pub fn keep_house(pool: db::Pool, settings: ContributionSettings) -> std::io::Result<()> {
-    std::thread::Builder::new()
-        .name("housekeeping".into())
-        .spawn(move || loop {
-            let done = pool
-                .get()
-                .map_err(AppError::from)
-                .and_then(|mut conn| housekeeping(&mut conn, &settings));
-            match done {
-                Ok(f) if f != Forgotten::default() => tracing::info!(
-                    client_hashes = f.client_hashes,
-                    answers = f.answers,
-                    login_keys = f.login_keys,
-                    emails = f.emails,
-                    "housekeeping forgot what it no longer needs"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "housekeeping failed"),
-            }
-            std::thread::sleep(HOUSEKEEPING_EVERY);
-        })
-        .map(|_| ())
+/// Runs `housekeeping` now and then every `HOUSEKEEPING_EVERY` on a thread of its own, until
+/// `stop` is requested; a failure is logged and tried again next time.
+pub fn keep_house(
+    pool: db::Pool,
+    settings: ContributionSettings,
+    stop: crate::shutdown::Stop,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    crate::shutdown::every("housekeeping", HOUSEKEEPING_EVERY, stop, move || {
+        let done = pool
+            .get()
+            .map_err(AppError::from)
+            .and_then(|mut conn| housekeeping(&mut conn, &settings));
+        match done {
+            Ok(f) if f != Forgotten::default() => tracing::info!(
+                client_hashes = f.client_hashes,
+                answers = f.answers,
+                login_keys = f.login_keys,
+                emails = f.emails,
+                "housekeeping forgot what it no longer needs"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "housekeeping failed"),
+        }
+    })
 }
 
 /// The stored answer for this key, if the same request was answered before; a 422 if the

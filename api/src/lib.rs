@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod client_key;
 pub mod config;
@@ -17,4 +18,5 @@ pub mod reading;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod shutdown;
 pub mod state;

@@ -8,7 +8,8 @@ use peoples_stories_api::client_key::ClientKey;
 use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
-use peoples_stories_api::{app, generate, seed, state::AppState};
+use peoples_stories_api::shutdown::{self, Stop};
+use peoples_stories_api::{app, backup, generate, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -36,6 +37,8 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of `Serve` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Serve the API and the built app (the default command). Migrates the database first.
     Serve(ServeArgs),
@@ -53,6 +56,26 @@ enum Command {
     /// API tokens for scripts.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy the database, consistently, while servers run: SQLite with `VACUUM INTO`, then
+    /// checked; PostgreSQL with `pg_dump --format=custom`.
+    Backup {
+        /// The file to write.
+        #[arg(long)]
+        to: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the database with a backup. Stop every server first; the search index is
+    /// removed and rebuilt at the next start.
+    Restore {
+        /// The backup file (`backup --to`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that holds stories.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the OpenAPI document (what /api/openapi.json serves).
     Openapi {
         /// Write it to this file instead of standard output.
@@ -134,6 +157,10 @@ struct ServeArgs {
     /// A session ends this many hours after login (default 12).
     #[arg(long, env = "PS_SESSION_MAX_HOURS")]
     session_max_hours: Option<u32>,
+    /// After SIGTERM or SIGINT, how many seconds requests in flight have to finish
+    /// (default 30).
+    #[arg(long, env = "PS_SHUTDOWN_GRACE_SECS")]
+    shutdown_grace_secs: Option<u64>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -186,6 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             pool_size: a.pool_size,
             cache_mb: a.cache_mb,
             client_key_file: a.client_key_file.clone(),
+            shutdown_grace_secs: a.shutdown_grace_secs,
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -264,6 +292,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.index_dir.display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Backup { to, force } => {
+            let done = backup::backup(&url, &to, force)?;
+            println!(
+                "backed up {} to {} ({} bytes)",
+                url.redacted(),
+                done.path.display(),
+                done.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let done = backup::restore(&url, &from, &settings.index_dir, force)?;
+            println!("restored {} from {}", url.redacted(), from.display());
+            if let Some(dir) = done.index_removed {
+                println!(
+                    "removed the search index {}; `serve` rebuilds it at start",
+                    dir.display()
+                );
+            }
+            println!("start the servers again; other nodes' search indexes rebuild by themselves");
             Ok(())
         }
         Command::Openapi { output } => {
@@ -378,6 +428,8 @@ fn serve(
     };
     let new_file =
         url.backend == db::Backend::Sqlite && !std::path::Path::new(&url.target).exists();
+    // Held while serving: `restore` refuses to replace a SQLite database a server has open.
+    let _in_use = backup::InUse::hold_shared(&url)?;
     let pool = db::connect_pool(&url, settings.pool_size)?;
     let applied = db::migrate(&mut *pool.get()?)?;
     if !applied.is_empty() {
@@ -410,7 +462,13 @@ fn serve(
             settings.index_dir.display()
         )
     })?);
-    peoples_stories_api::guard::keep_house(pool.clone(), settings.contributions.clone())?;
+    // Every background thread sleeps on this between steps and ends when it is requested.
+    let stop = Stop::new();
+    let mut threads = vec![peoples_stories_api::guard::keep_house(
+        pool.clone(),
+        settings.contributions.clone(),
+        stop.clone(),
+    )?];
     let client_key = ClientKey::open(&settings.client_key_file)?;
     let state = AppState::new(
         pool,
@@ -424,14 +482,42 @@ fn serve(
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database; the data
     // versions that key the response cache are read as often.
-    state.follow(std::time::Duration::from_millis(500))?;
+    threads.extend(state.follow_until(std::time::Duration::from_millis(500), stop.clone())?);
     tracing::info!(
         %database,
         index = %std::path::absolute(&settings.index_dir).unwrap_or_else(|_| settings.index_dir.clone()).display(),
         client_key_file = %settings.client_key_file.display(),
+        shutdown_grace_secs = settings.shutdown_grace.as_secs(),
         "People's Stories listening on http://{addr}"
     );
-    actix_web::rt::System::new()
-        .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;
+    let signalled = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let served = {
+        let state = state.clone();
+        let signal = shutdown::os_signal(signalled.clone());
+        let grace = settings.shutdown_grace;
+        actix_web::rt::System::new().block_on(async move {
+            app::start_until(listener, state, app::WebDist(dist), grace, signal)?.await
+        })
+    };
+    // The server has stopped accepting and every request in flight was answered (or the
+    // grace period ran out). Now the background threads, then the pools.
+    let began = signalled
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::time::Instant::now);
+    stop.request();
+    let started = threads.len();
+    let left = shutdown::join_within(threads, shutdown::THREADS_GRACE);
+    if !left.is_empty() {
+        tracing::warn!(threads = ?left, "background threads still busy; exiting without them");
+    }
+    // The last connection to a SQLite database checkpoints its write-ahead log on closing.
+    drop(state);
+    served?;
+    tracing::info!(
+        seconds = format!("{:.2}", began.elapsed().as_secs_f64()),
+        background_threads_stopped = started - left.len(),
+        "shut down"
+    );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::auth::password::Gate;
@@ -11,6 +12,7 @@ use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
 use crate::guard::Refusals;
 use crate::search::SearchIndex;
+use crate::shutdown::Stop;
 
 /// Shared, cheap to clone (everything inside is reference-counted).
 #[derive(Clone)]
@@ -71,7 +73,18 @@ impl AppState {
     /// life: the search index follower (which also builds the index when it is new) and the
     /// reader of the data versions that key the response cache. Both look every `every`.
     pub fn follow(&self, every: Duration) -> std::io::Result<()> {
-        self.search.follow(self.pool.clone(), every)?;
-        self.cache.follow(self.pool.clone(), every)
+        self.follow_until(every, Stop::new()).map(|_| ())
+    }
+
+    /// As `follow`, until `stop` is requested; returns the threads, to be joined.
+    pub fn follow_until(
+        &self,
+        every: Duration,
+        stop: Stop,
+    ) -> std::io::Result<Vec<JoinHandle<()>>> {
+        Ok(vec![
+            self.search.follow(self.pool.clone(), every, stop.clone())?,
+            self.cache.follow(self.pool.clone(), every, stop)?,
+        ])
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use tantivy::Term;
 use super::document::story_document;
 use super::SearchIndex;
 use crate::db::{changes, stories, DbConn, Pool};
+use crate::shutdown::Stop;
 
 const GAP_PATIENCE: Duration = Duration::from_secs(30);
 const MAX_GAPS: usize = 1000;
@@ -167,6 +169,19 @@ impl SearchIndex {
             self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
             return Ok(0);
         }
+        // The log never shrinks, so a head below what the index applied means the database
+        // was replaced (restored from an older backup): the index may hold stories it does
+        // not, and would take new changes, numbered like old ones, for seen. Rebuild.
+        let head = changes::latest(&mut conn)?;
+        if head < state.seq {
+            tracing::warn!(
+                index_seq = state.seq,
+                database_seq = head,
+                "the search index is ahead of the database (restored from a backup?); rebuilding"
+            );
+            self.rebuild_locked(&mut conn, &mut state, &|_, _| {})?;
+            return Ok(0);
+        }
         let mut applied = 0;
         loop {
             let gaps: Vec<i64> = state.gap_seen.keys().copied().collect();
@@ -220,18 +235,20 @@ impl SearchIndex {
         Ok(applied)
     }
 
-    /// Follows the change log on a background thread, every `every`, for the process's life.
-    pub fn follow(self: &Arc<Self>, pool: Pool, every: Duration) -> std::io::Result<()> {
+    /// Follows the change log on a background thread, every `every`, until `stop` is
+    /// requested (a catch-up in progress is finished first).
+    pub fn follow(
+        self: &Arc<Self>,
+        pool: Pool,
+        every: Duration,
+        stop: Stop,
+    ) -> std::io::Result<JoinHandle<()>> {
         let index = Arc::clone(self);
-        std::thread::Builder::new()
-            .name("search-follower".into())
-            .spawn(move || loop {
-                if let Err(e) = index.catch_up(&pool) {
-                    tracing::error!(error = %e, "search index could not follow the change log");
-                }
-                std::thread::sleep(every);
-            })
-            .map(|_| ())
+        crate::shutdown::every("search-follower", every, stop, move || {
+            if let Err(e) = index.catch_up(&pool) {
+                tracing::error!(error = %e, "search index could not follow the change log");
+            }
+        })
     }
 }
 

@@ -3,12 +3,14 @@
 mod access;
 mod app_files;
 mod auth;
+mod backup;
 mod cache;
 mod cluster;
 mod contributions;
 mod errors;
 mod faults;
 mod headers;
+mod lifecycle;
 mod migrations;
 mod moderation;
 mod openapi;

@@ -643,6 +643,43 @@ impl ServeProcess {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// `127.0.0.1:port`, for raw connections.
+    pub fn addr(&self) -> String {
+        self.base_url.trim_start_matches("http://").to_string()
+    }
+
+    /// Sends a signal (`TERM`, `INT`) with kill(1), as an operator or a supervisor would.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    /// Waits for the process to exit, at most `bound`; None if it is still running then.
+    pub async fn wait_exit(
+        &mut self,
+        bound: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if started.elapsed() > bound {
+                return None;
+            }
+            actix_rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// SIGKILL: no shutdown, no flushing, as in a power cut.
     pub fn kill_hard(&mut self) {
         self.child.kill().expect("kill");
@@ -656,4 +693,14 @@ impl Drop for ServeProcess {
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.log);
     }
+}
+
+/// Runs the `peoples-stories` binary with these arguments (a command-line tool, not a
+/// server), returning its status and output.
+pub fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(server_binary())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run peoples-stories")
 }
