@@ -11,6 +11,8 @@ pub const DEFAULT_DATABASE_URL: &str = "data/peoples-stories.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_WEB_DIST: &str = "web/dist";
 pub const DEFAULT_CONFIG_FILE: &str = "peoples-stories.toml";
+/// Where the Prometheus metrics are served: loopback only, a port of its own.
+pub const DEFAULT_METRICS_BIND: &str = "127.0.0.1:9464";
 
 /// What a config file may hold; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -29,6 +31,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub session_idle_minutes: Option<u32>,
     pub session_max_hours: Option<u32>,
+    /// The metrics listener's address, or `off`.
+    pub metrics_bind: Option<String>,
     /// The `[contributions]` table: how the public forms defend themselves.
     pub contributions: Option<ContributionSettings>,
 }
@@ -67,6 +71,8 @@ pub struct Settings {
     pub index_dir: PathBuf,
     /// The file holding the key of client hashes; the same on every node.
     pub client_key_file: PathBuf,
+    /// The metrics listener's address; None when turned off (`off`).
+    pub metrics_bind: Option<String>,
     pub contributions: ContributionSettings,
 }
 
@@ -214,6 +220,7 @@ pub struct ServeFlags {
     pub pool_size: Option<u32>,
     pub cache_mb: Option<u64>,
     pub client_key_file: Option<PathBuf>,
+    pub metrics_bind: Option<String>,
 }
 
 impl Settings {
@@ -230,6 +237,7 @@ impl Settings {
             pool_size,
             cache_mb,
             client_key_file,
+            metrics_bind,
         } = serve;
         let database_url = database_url
             .or(file.database_url)
@@ -240,7 +248,14 @@ impl Settings {
         let client_key_file = client_key_file
             .or(file.client_key_file)
             .unwrap_or_else(|| crate::client_key::default_file(&index_dir));
+        let metrics_bind = metrics_bind
+            .or(file.metrics_bind)
+            .unwrap_or_else(|| DEFAULT_METRICS_BIND.to_string());
+        let metrics_bind = metrics_bind.trim();
+        let metrics_bind = (!metrics_bind.eq_ignore_ascii_case("off") && !metrics_bind.is_empty())
+            .then(|| metrics_bind.to_string());
         Settings {
+            metrics_bind,
             client_key_file,
             contributions: contributions.over(file.contributions.unwrap_or_default()),
             index_dir,

@@ -8,7 +8,7 @@ use peoples_stories_api::client_key::ClientKey;
 use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Settings};
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
-use peoples_stories_api::{app, generate, seed, state::AppState};
+use peoples_stories_api::{app, generate, metrics, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -28,11 +28,21 @@ struct Cli {
     /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
     #[arg(long, env = "PS_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// How log lines are written to standard error: `text` for people, `json` (one object a
+    /// line) for log collectors. Which lines: RUST_LOG (default info).
+    #[arg(long, env = "PS_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// With no command, `serve` runs with these.
     #[command(flatten)]
     serve: ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +144,10 @@ struct ServeArgs {
     /// A session ends this many hours after login (default 12).
     #[arg(long, env = "PS_SESSION_MAX_HOURS")]
     session_max_hours: Option<u32>,
+    /// Where to serve Prometheus metrics (`GET /metrics`), on a listener of its own, never
+    /// the public one; `off` turns it off (default 127.0.0.1:9464).
+    #[arg(long, env = "PS_METRICS_BIND")]
+    metrics_bind: Option<String>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -149,16 +163,31 @@ struct GenerateArgs {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    if let Err(e) = run(Cli::parse()) {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
+    }
+}
+
+/// Log lines go to standard error, as text or as JSON objects (one a line: `timestamp`,
+/// `level`, `target`, the event's fields with its `message`, and `span` holding the
+/// request's `request_id` for lines logged while handling a request).
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
     }
 }
 
@@ -186,6 +215,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             pool_size: a.pool_size,
             cache_mb: a.cache_mb,
             client_key_file: a.client_key_file.clone(),
+            metrics_bind: a.metrics_bind.clone(),
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -387,6 +417,15 @@ fn serve(
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match &settings.metrics_bind {
+        Some(bind) => Some(TcpListener::bind(bind).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen for metrics on {bind}: {e} (set --metrics-bind to another \
+                 address, or to off)"
+            )
+        })?),
+        None => None,
+    };
     let search = std::sync::Arc::new(SearchIndex::open(&settings.index_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot open the search index in {}: {e}",
@@ -414,7 +453,16 @@ fn serve(
         client_key_file = %settings.client_key_file.display(),
         "People's Stories listening on http://{addr}"
     );
-    actix_web::rt::System::new()
-        .block_on(async move { app::start(listener, state, app::WebDist(dist))?.await })?;
+    if let Some(l) = &metrics_listener {
+        tracing::info!("metrics listening on http://{}/metrics", l.local_addr()?);
+    }
+    actix_web::rt::System::new().block_on(async move {
+        // The metrics listener runs beside the public server, in the same System; the
+        // process ends with the public server.
+        if let Some(l) = metrics_listener {
+            actix_web::rt::spawn(metrics::start(l, state.clone())?);
+        }
+        app::start(listener, state, app::WebDist(dist))?.await
+    })?;
     Ok(())
 }

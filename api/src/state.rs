@@ -10,6 +10,7 @@ use crate::client_key::ClientKey;
 use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
 use crate::guard::Refusals;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 
 /// Shared, cheap to clone (everything inside is reference-counted).
@@ -30,6 +31,8 @@ pub struct AppState {
     pub passwords: Arc<Gate>,
     /// Refused form requests per client (see `guard::Refusals`).
     pub refusals: Arc<Refusals>,
+    /// This node's request counts and durations (see `metrics.rs`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
             auth: Arc::new(auth),
             passwords: Arc::new(Gate::for_this_machine()),
             refusals: Arc::new(Refusals::new(&contributions)),
+            metrics: Arc::new(Metrics::new()),
         })
     }
 

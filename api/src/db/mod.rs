@@ -165,6 +165,8 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     let pool = r2d2::Pool::builder()
         .max_size(size)
         .connection_timeout(Duration::from_secs(10))
+        // Counts checkouts that had to wait (the metrics' `db_pool_waits_total`).
+        .event_handler(Box::new(crate::metrics::PoolEvents))
         .build(manager)?;
     Ok(pool)
 }
