@@ -610,3 +610,88 @@ pub fn openapi_json() -> anyhow::Result<String> {
     json.push('\n');
     Ok(json)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn request_ids_from_the_proxy_are_kept_only_when_safe() {
+        for ok in ["a", "abc-123", "edge.7:req_42-x", &"9".repeat(64)] {
+            assert!(valid_request_id(ok), "{ok:?}");
+        }
+        for bad in ["", &"9".repeat(65), "a b", "a/b", "a;b", "é", "a\nb", "<b>"] {
+            assert!(!valid_request_id(bad), "{bad:?}");
+        }
+    }
+
+    /// Everything logged, in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What a handler logs on a blocking thread (through `block`) and the internal error it
+    /// ends in both carry the request's id, as the request line does.
+    #[actix_web::test]
+    async fn lines_logged_inside_a_request_carry_its_id() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        // Global: the blocking thread must see it too. No other test of this crate sets one.
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        let app = actix_web::test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(log_request))
+                .route(
+                    "/fails",
+                    web::get().to(|| async {
+                        block(|| tracing::info!("working on a blocking thread")).await?;
+                        Err::<HttpResponse, _>(AppError::Internal(anyhow::anyhow!(
+                            "the disk is on fire"
+                        )))
+                    }),
+                ),
+        )
+        .await;
+        let req = actix_web::test::TestRequest::get()
+            .uri("/fails")
+            .insert_header((REQUEST_ID, "trace-me-7"))
+            .to_request();
+        let res = actix_web::test::call_service(&app, req).await;
+        assert_eq!(res.status().as_u16(), 500);
+        assert_eq!(
+            res.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()),
+            Some("trace-me-7")
+        );
+        let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+        for what in [
+            "working on a blocking thread",
+            "internal error",
+            "request method=GET",
+        ] {
+            let line = text
+                .lines()
+                .find(|l| l.contains(what))
+                .unwrap_or_else(|| panic!("no line with {what:?}:\n{text}"));
+            assert!(line.contains("request_id=trace-me-7"), "{line}");
+        }
+    }
+}

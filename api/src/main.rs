@@ -48,7 +48,7 @@ enum LogFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the API and the built app (the default command). Migrates the database first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and refresh themes and countries.
     Migrate,
     /// Load the seed stories (idempotent: stories already there are left alone).
@@ -175,10 +175,13 @@ fn main() {
 /// `level`, `target`, the event's fields with its `message`, and `span` holding the
 /// request's `request_id` for lines logged while handling a request).
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
+    // Colours only for a terminal: a file or a log collector gets plain text.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colours)
         .with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
@@ -194,7 +197,7 @@ fn init_logging(format: LogFormat) {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     let serve_args = match &cli.command {
-        Some(Command::Serve(a)) => Some(a.clone()),
+        Some(Command::Serve(a)) => Some(a.as_ref().clone()),
         None => Some(cli.serve.clone()),
         _ => None,
     };
@@ -226,7 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         serve_args.map(|a| a.contributions).unwrap_or_default(),
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match cli.command.unwrap_or(Command::Serve(Box::default())) {
         Command::Serve(_) => serve(settings, url, auth),
         Command::User(cmd) => {
             let pool = db::connect_pool(&url, 1)?;

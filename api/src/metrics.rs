@@ -94,7 +94,9 @@ impl diesel::r2d2::HandleEvent for PoolEvents {
 
     fn handle_timeout(&self, event: diesel::r2d2::event::TimeoutEvent) {
         POOL_WAITS.timeouts.inc();
-        POOL_WAITS.wait_seconds.inc_by(event.timeout().as_secs_f64());
+        POOL_WAITS
+            .wait_seconds
+            .inc_by(event.timeout().as_secs_f64());
     }
 }
 

@@ -91,7 +91,8 @@ pub async fn disable_user(
     let actor = who.0.actor();
     let username = path.into_inner();
     let user =
-        crate::app::block(move || accounts::disable_user(&mut *pool.get()?, actor, &username)).await??;
+        crate::app::block(move || accounts::disable_user(&mut *pool.get()?, actor, &username))
+            .await??;
     Ok(web::Json(user))
 }
 
@@ -167,6 +168,7 @@ pub async fn revoke_token(
     let pool = state.pool.clone();
     let actor = who.0.actor();
     let id = path.into_inner();
-    let token = crate::app::block(move || accounts::revoke_token(&mut *pool.get()?, actor, id)).await??;
+    let token =
+        crate::app::block(move || accounts::revoke_token(&mut *pool.get()?, actor, id)).await??;
     Ok(web::Json(token))
 }

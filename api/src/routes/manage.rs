@@ -43,7 +43,8 @@ pub async fn list_managed_stories(
         "draft or published",
     )?;
     let reader = Reader::new(&state);
-    let page = crate::app::block(move || reading::manage::stories(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::stories(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 

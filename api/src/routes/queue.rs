@@ -53,7 +53,8 @@ pub async fn list_submissions(
         "pending, approved or rejected",
     )?;
     let reader = Reader::new(&state);
-    let page = crate::app::block(move || reading::manage::submissions(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::submissions(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -168,8 +169,8 @@ pub async fn reject_submission(
     let input: RejectSubmission = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    let s =
-        crate::app::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason)).await??;
+    let s = crate::app::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason))
+        .await??;
     Ok(web::Json(s))
 }
 
@@ -197,7 +198,8 @@ pub async fn list_guestbook_by_status(
     )?;
     let status = status.unwrap_or(GuestbookStatus::Pending);
     let reader = Reader::new(&state);
-    let page = crate::app::block(move || reading::manage::guestbook(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::guestbook(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -226,9 +228,10 @@ pub async fn update_guestbook_entry(
     let input: GuestbookPatch = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    let e =
-        crate::app::block(move || queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status))
-            .await??;
+    let e = crate::app::block(move || {
+        queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status)
+    })
+    .await??;
     Ok(web::Json(e))
 }
 

@@ -181,7 +181,8 @@ pub async fn create_source(
     let input: SourceInput = json_body(&req, &body.0)?;
     let actor = who.0.actor();
     let pool = state.pool.clone();
-    let source = crate::app::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
+    let source =
+        crate::app::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
     Ok(HttpResponse::Created().json(source))
 }
 

@@ -9,6 +9,7 @@ mod errors;
 mod headers;
 mod migrations;
 mod moderation;
+mod observability;
 mod openapi;
 mod queue;
 mod search;
