@@ -388,4 +388,35 @@ mod tests {
         assert!(!plain.secure_cookie);
         assert_eq!(plain.cookie_name(), "ps_session");
     }
+
+    #[test]
+    fn the_metrics_listener_is_on_by_default_and_off_turns_it_off() {
+        let resolve = |file: Option<&str>, flag: Option<&str>| {
+            Settings::resolve(
+                FileConfig {
+                    metrics_bind: file.map(str::to_string),
+                    ..Default::default()
+                },
+                None,
+                ServeFlags {
+                    metrics_bind: flag.map(str::to_string),
+                    ..Default::default()
+                },
+                None,
+                ContributionFlags::default(),
+            )
+            .metrics_bind
+        };
+        assert_eq!(resolve(None, None).as_deref(), Some(DEFAULT_METRICS_BIND));
+        assert_eq!(resolve(Some("off"), None), None);
+        assert_eq!(resolve(None, Some("OFF")), None);
+        assert_eq!(
+            resolve(Some("off"), Some("10.0.0.5:9464")).as_deref(),
+            Some("10.0.0.5:9464")
+        );
+        assert_eq!(
+            resolve(Some("0.0.0.0:9100"), None).as_deref(),
+            Some("0.0.0.0:9100")
+        );
+    }
 }
