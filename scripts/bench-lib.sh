@@ -53,12 +53,13 @@ wrk_numbers() {
 }
 
 # start_server DATABASE_URL LOG READY_PATH [serve flags...]: starts a release server on PORT
-# and waits (up to 10 minutes) until READY_PATH answers 200.
+# (without its metrics listener, whose port another server on this machine may hold) and
+# waits (up to 10 minutes) until READY_PATH answers 200.
 start_server() {
     local url=$1 log=$2 ready=$3 code=""
     shift 3
     DATABASE_URL="$url" RUST_LOG=${RUST_LOG:-warn} "$bin" serve --bind "127.0.0.1:$PORT" \
-        --web-dist /nonexistent "$@" >"$log" 2>&1 &
+        --web-dist /nonexistent --metrics-bind off "$@" >"$log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 6000); do
         code=$(curl -s -o /dev/null -w '%{http_code}' "$base$ready" || true)

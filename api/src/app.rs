@@ -436,27 +436,104 @@ async fn app_not_built() -> HttpResponse {
         .body("The People's Stories app is not built: run scripts/build-web.sh. The API is at /api/v1 and its documentation at /api/docs/.\n")
 }
 
-/// Logs each request's method, path (without the query), status and duration: never the
-/// client's address or user agent, which could identify people who write to us.
+/// The header naming a request in our logs and in the answer (and in the proxy's logs, when
+/// it sends one).
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id: the proxy's `X-Request-Id` when it is 1 to 64 characters of
+/// `[A-Za-z0-9._:-]` (so it is safe in a header and a log line, and cannot smuggle text),
+/// else a fresh one of 16 hex digits.
+pub fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| valid_request_id(id))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()))
+}
+
+fn valid_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
+
+/// Runs blocking work off the request's thread (as `web::block`) inside the request's
+/// tracing span, so what it logs (a pool that is exhausted, a database that stays locked)
+/// carries the request's id like the rest of the request.
+pub async fn block<F, R>(f: F) -> Result<R, actix_web::error::BlockingError>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let span = tracing::Span::current();
+    web::block(move || span.in_scope(f)).await
+}
+
+/// Names every request (`request_id`, sent back as `X-Request-Id`) and handles it inside a
+/// `request` tracing span carrying that id, so every line logged for it carries the id too
+/// (`block` takes the span to blocking threads); then logs its method, path (without the
+/// query), status and duration: never the client's address or user agent, which could
+/// identify people who write to us.
 async fn log_request(
     req: ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    if !tracing::enabled!(tracing::Level::INFO) {
-        return next.call(req).await;
-    }
+    use tracing::Instrument;
+    let id = request_id(&req);
+    // Checked by `request_id`: visible ASCII only.
+    let header_value = HeaderValue::from_str(&id).ok();
+    let span = tracing::info_span!("request", request_id = %id);
+    let logging = tracing::enabled!(tracing::Level::INFO);
     let start = Instant::now();
     let method = req.method().clone();
-    let path = req.path().to_string();
-    let res = next.call(req).await?;
-    tracing::info!(
-        %method,
-        %path,
-        status = res.status().as_u16(),
-        ms = start.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
-    Ok(res)
+    let path = if logging {
+        req.path().to_string()
+    } else {
+        String::new()
+    };
+    let result = next.call(req).instrument(span.clone()).await;
+    let log = |status: u16| {
+        if logging {
+            span.in_scope(|| {
+                tracing::info!(
+                    %method,
+                    %path,
+                    status,
+                    ms = start.elapsed().as_secs_f64() * 1000.0,
+                    "request"
+                )
+            });
+        }
+    };
+    match result {
+        Ok(mut res) => {
+            log(res.status().as_u16());
+            if let Some(v) = header_value {
+                res.headers_mut()
+                    .insert(header::HeaderName::from_static(REQUEST_ID), v);
+            }
+            Ok(res)
+        }
+        // An error no inner layer turned into a response: make its response here, so it
+        // carries the id too.
+        Err(e) => {
+            let mut res = e.error_response();
+            log(res.status().as_u16());
+            if let Some(v) = header_value {
+                res.headers_mut()
+                    .insert(header::HeaderName::from_static(REQUEST_ID), v);
+            }
+            Err(actix_web::error::InternalError::from_response(e, res).into())
+        }
+    }
+}
+
+/// `/metrics` is served only on the metrics listener (`metrics::start`); here, as any path
+/// the app does not have, it is not found, whatever else answers unknown paths.
+async fn metrics_not_here() -> HttpResponse {
+    problem_response(&AppError::NotFound("no route here for /metrics".into()).problem())
 }
 
 /// Starts the HTTP server on a bound listener (port 0 in tests) and returns it running.
@@ -514,9 +591,13 @@ fn start_inner(
         )
         .split_for_parts();
         let app = app
-            .wrap(actix_web::middleware::from_fn(log_request))
             .wrap(Compress::default())
             .wrap(actix_web::middleware::from_fn(security_headers))
+            .wrap(actix_web::middleware::from_fn(crate::metrics::record))
+            // Outermost: everything the request does runs in its span, and every answer,
+            // even one made from an error, gets its `X-Request-Id`.
+            .wrap(actix_web::middleware::from_fn(log_request))
+            .route("/metrics", web::route().to(metrics_not_here))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .route(
                 "/api/docs",
@@ -564,4 +645,89 @@ pub fn openapi_json() -> anyhow::Result<String> {
     let mut json = openapi().to_pretty_json()?;
     json.push('\n');
     Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn request_ids_from_the_proxy_are_kept_only_when_safe() {
+        for ok in ["a", "abc-123", "edge.7:req_42-x", &"9".repeat(64)] {
+            assert!(valid_request_id(ok), "{ok:?}");
+        }
+        for bad in ["", &"9".repeat(65), "a b", "a/b", "a;b", "é", "a\nb", "<b>"] {
+            assert!(!valid_request_id(bad), "{bad:?}");
+        }
+    }
+
+    /// Everything logged, in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What a handler logs on a blocking thread (through `block`) and the internal error it
+    /// ends in both carry the request's id, as the request line does.
+    #[actix_web::test]
+    async fn lines_logged_inside_a_request_carry_its_id() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .with_writer(move || writer.clone())
+            .finish();
+        // Global: the blocking thread must see it too. No other test of this crate sets one.
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        let app = actix_web::test::init_service(
+            App::new()
+                .wrap(actix_web::middleware::from_fn(log_request))
+                .route(
+                    "/fails",
+                    web::get().to(|| async {
+                        block(|| tracing::info!("working on a blocking thread")).await?;
+                        Err::<HttpResponse, _>(AppError::Internal(anyhow::anyhow!(
+                            "the disk is on fire"
+                        )))
+                    }),
+                ),
+        )
+        .await;
+        let req = actix_web::test::TestRequest::get()
+            .uri("/fails")
+            .insert_header((REQUEST_ID, "trace-me-7"))
+            .to_request();
+        let res = actix_web::test::call_service(&app, req).await;
+        assert_eq!(res.status().as_u16(), 500);
+        assert_eq!(
+            res.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()),
+            Some("trace-me-7")
+        );
+        let text = String::from_utf8(captured.0.lock().expect("log").clone()).expect("utf-8");
+        for what in [
+            "working on a blocking thread",
+            "internal error",
+            "request method=GET",
+        ] {
+            let line = text
+                .lines()
+                .find(|l| l.contains(what))
+                .unwrap_or_else(|| panic!("no line with {what:?}:\n{text}"));
+            assert!(line.contains("request_id=trace-me-7"), "{line}");
+        }
+    }
 }

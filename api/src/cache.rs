@@ -30,7 +30,7 @@ use std::time::{Duration, SystemTime};
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Bytes};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -394,7 +394,7 @@ where
     tracing::debug!(route, "response cache miss");
     // A hit needs no reader: made only for a miss.
     let reader = Reader::new(state);
-    let entry = web::block(move || -> AppResult<Arc<Entry>> {
+    let entry = crate::app::block(move || -> AppResult<Arc<Entry>> {
         let value = read(&reader)?;
         let entry = Entry::json(&value, value.last_modified())?;
         // Compressed here, off the request's thread, in the coding this client takes.
@@ -447,7 +447,7 @@ async fn respond(
         entry.body(coding)?
     } else {
         let e = entry.clone();
-        web::block(move || e.body(coding)).await??
+        crate::app::block(move || e.body(coding)).await??
     };
     if let Some(name) = coding.header() {
         res.insert_header((header::CONTENT_ENCODING, name));

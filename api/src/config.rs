@@ -13,6 +13,8 @@ pub const DEFAULT_WEB_DIST: &str = "web/dist";
 pub const DEFAULT_CONFIG_FILE: &str = "peoples-stories.toml";
 /// Seconds `serve` gives requests in flight to finish after SIGTERM or SIGINT.
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 30;
+/// Where the Prometheus metrics are served: loopback only, a port of its own.
+pub const DEFAULT_METRICS_BIND: &str = "127.0.0.1:9464";
 
 /// What a config file may hold; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +35,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub session_idle_minutes: Option<u32>,
     pub session_max_hours: Option<u32>,
+    /// The metrics listener's address, or `off`.
+    pub metrics_bind: Option<String>,
     /// The `[contributions]` table: how the public forms defend themselves.
     pub contributions: Option<ContributionSettings>,
 }
@@ -73,6 +77,8 @@ pub struct Settings {
     pub index_dir: PathBuf,
     /// The file holding the key of client hashes; the same on every node.
     pub client_key_file: PathBuf,
+    /// The metrics listener's address; None when turned off (`off`).
+    pub metrics_bind: Option<String>,
     pub contributions: ContributionSettings,
 }
 
@@ -221,6 +227,7 @@ pub struct ServeFlags {
     pub cache_mb: Option<u64>,
     pub client_key_file: Option<PathBuf>,
     pub shutdown_grace_secs: Option<u64>,
+    pub metrics_bind: Option<String>,
 }
 
 impl Settings {
@@ -238,6 +245,7 @@ impl Settings {
             cache_mb,
             client_key_file,
             shutdown_grace_secs,
+            metrics_bind,
         } = serve;
         let database_url = database_url
             .or(file.database_url)
@@ -248,7 +256,14 @@ impl Settings {
         let client_key_file = client_key_file
             .or(file.client_key_file)
             .unwrap_or_else(|| crate::client_key::default_file(&index_dir));
+        let metrics_bind = metrics_bind
+            .or(file.metrics_bind)
+            .unwrap_or_else(|| DEFAULT_METRICS_BIND.to_string());
+        let metrics_bind = metrics_bind.trim();
+        let metrics_bind = (!metrics_bind.eq_ignore_ascii_case("off") && !metrics_bind.is_empty())
+            .then(|| metrics_bind.to_string());
         Settings {
+            metrics_bind,
             client_key_file,
             contributions: contributions.over(file.contributions.unwrap_or_default()),
             index_dir,
@@ -412,5 +427,36 @@ mod tests {
         assert_eq!(resolve(file(), Some(2)), secs(2));
         let parsed: FileConfig = toml::from_str("shutdown_grace_secs = 7").expect("toml");
         assert_eq!(resolve(parsed, None), secs(7));
+    }
+
+    #[test]
+    fn the_metrics_listener_is_on_by_default_and_off_turns_it_off() {
+        let resolve = |file: Option<&str>, flag: Option<&str>| {
+            Settings::resolve(
+                FileConfig {
+                    metrics_bind: file.map(str::to_string),
+                    ..Default::default()
+                },
+                None,
+                ServeFlags {
+                    metrics_bind: flag.map(str::to_string),
+                    ..Default::default()
+                },
+                None,
+                ContributionFlags::default(),
+            )
+            .metrics_bind
+        };
+        assert_eq!(resolve(None, None).as_deref(), Some(DEFAULT_METRICS_BIND));
+        assert_eq!(resolve(Some("off"), None), None);
+        assert_eq!(resolve(None, Some("OFF")), None);
+        assert_eq!(
+            resolve(Some("off"), Some("10.0.0.5:9464")).as_deref(),
+            Some("10.0.0.5:9464")
+        );
+        assert_eq!(
+            resolve(Some("0.0.0.0:9100"), None).as_deref(),
+            Some("0.0.0.0:9100")
+        );
     }
 }

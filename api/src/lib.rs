@@ -13,6 +13,7 @@ pub mod extract;
 pub mod generate;
 pub mod guard;
 pub mod links;
+pub mod metrics;
 pub mod moderation;
 pub mod reading;
 pub mod routes;

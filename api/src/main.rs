@@ -9,7 +9,7 @@ use peoples_stories_api::config::{self, AuthFlags, FileConfig, ServeFlags, Setti
 use peoples_stories_api::db::{self, DatabaseUrl};
 use peoples_stories_api::search::SearchIndex;
 use peoples_stories_api::shutdown::{self, Stop};
-use peoples_stories_api::{app, backup, generate, seed, state::AppState};
+use peoples_stories_api::{app, backup, generate, metrics, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -29,6 +29,10 @@ struct Cli {
     /// A TOML config file (default: peoples-stories.toml in the working directory, if any).
     #[arg(long, env = "PS_CONFIG", global = true)]
     config: Option<PathBuf>,
+    /// How log lines are written to standard error: `text` for people, `json` (one object a
+    /// line) for log collectors. Which lines: RUST_LOG (default info).
+    #[arg(long, env = "PS_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// With no command, `serve` runs with these.
     #[command(flatten)]
     serve: ServeArgs,
@@ -36,12 +40,18 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 // Parsed once per run: the size of `Serve` costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
 enum Command {
     /// Serve the API and the built app (the default command). Migrates the database first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and refresh themes and countries.
     Migrate,
     /// Load the seed stories (idempotent: stories already there are left alone).
@@ -161,6 +171,10 @@ struct ServeArgs {
     /// (default 30).
     #[arg(long, env = "PS_SHUTDOWN_GRACE_SECS")]
     shutdown_grace_secs: Option<u64>,
+    /// Where to serve Prometheus metrics (`GET /metrics`), on a listener of its own, never
+    /// the public one; `off` turns it off (default 127.0.0.1:9464).
+    #[arg(long, env = "PS_METRICS_BIND")]
+    metrics_bind: Option<String>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -176,23 +190,41 @@ struct GenerateArgs {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    if let Err(e) = run(Cli::parse()) {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    if let Err(e) = run(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
+    }
+}
+
+/// Log lines go to standard error, as text or as JSON objects (one a line: `timestamp`,
+/// `level`, `target`, the event's fields with its `message`, and `span` holding the
+/// request's `request_id` for lines logged while handling a request).
+fn init_logging(format: LogFormat) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tantivy=warn"));
+    // Colours only for a terminal: a file or a log collector gets plain text.
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colours)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
     }
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
     let serve_args = match &cli.command {
-        Some(Command::Serve(a)) => Some(a.clone()),
+        Some(Command::Serve(a)) => Some(a.as_ref().clone()),
         None => Some(cli.serve.clone()),
         _ => None,
     };
@@ -214,6 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cache_mb: a.cache_mb,
             client_key_file: a.client_key_file.clone(),
             shutdown_grace_secs: a.shutdown_grace_secs,
+            metrics_bind: a.metrics_bind.clone(),
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -224,7 +257,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         serve_args.map(|a| a.contributions).unwrap_or_default(),
     );
     let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match cli.command.unwrap_or(Command::Serve(Box::default())) {
         Command::Serve(_) => serve(settings, url, auth),
         Command::User(cmd) => {
             let pool = db::connect_pool(&url, 1)?;
@@ -456,6 +489,15 @@ fn serve(
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match &settings.metrics_bind {
+        Some(bind) => Some(TcpListener::bind(bind).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen for metrics on {bind}: {e} (set --metrics-bind to another \
+                 address, or to off)"
+            )
+        })?),
+        None => None,
+    };
     let search = std::sync::Arc::new(SearchIndex::open(&settings.index_dir).map_err(|e| {
         anyhow::anyhow!(
             "cannot open the search index in {}: {e}",
@@ -490,12 +532,20 @@ fn serve(
         shutdown_grace_secs = settings.shutdown_grace.as_secs(),
         "People's Stories listening on http://{addr}"
     );
+    if let Some(l) = &metrics_listener {
+        tracing::info!("metrics listening on http://{}/metrics", l.local_addr()?);
+    }
     let signalled = std::sync::Arc::new(std::sync::Mutex::new(None));
     let served = {
         let state = state.clone();
         let signal = shutdown::os_signal(signalled.clone());
         let grace = settings.shutdown_grace;
         actix_web::rt::System::new().block_on(async move {
+            // The metrics listener runs beside the public server, in the same System; it
+            // stops with it.
+            if let Some(l) = metrics_listener {
+                actix_web::rt::spawn(metrics::start(l, state.clone())?);
+            }
             app::start_until(listener, state, app::WebDist(dist), grace, signal)?.await
         })
     };

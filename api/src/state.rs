@@ -11,6 +11,7 @@ use crate::client_key::ClientKey;
 use crate::config::ContributionSettings;
 use crate::db::{self, Backend, Pool};
 use crate::guard::Refusals;
+use crate::metrics::Metrics;
 use crate::search::SearchIndex;
 use crate::shutdown::Stop;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub passwords: Arc<Gate>,
     /// Refused form requests per client (see `guard::Refusals`).
     pub refusals: Arc<Refusals>,
+    /// This node's request counts and durations (see `metrics.rs`).
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             auth: Arc::new(auth),
             passwords: Arc::new(Gate::for_this_machine()),
             refusals: Arc::new(Refusals::new(&contributions)),
+            metrics: Arc::new(Metrics::new()),
         })
     }
 

@@ -130,7 +130,7 @@ async fn authenticate(req: &HttpRequest) -> AppResult<Caller> {
             })?;
         let hash = secret::token_hash(token);
         let pool = state.pool.clone();
-        return web::block(move || -> AppResult<Caller> {
+        return crate::app::block(move || -> AppResult<Caller> {
             let mut conn = pool.get()?;
             let (tok, user) = accounts::token_by_hash(&mut conn, &hash)?
                 .filter(|(_, u)| u.disabled_at.is_none())
@@ -159,7 +159,7 @@ async fn authenticate(req: &HttpRequest) -> AppResult<Caller> {
     let hash = secret::token_hash(&cookie);
     let pool = state.pool.clone();
     let idle = state.auth.session_idle;
-    let caller = web::block(move || -> AppResult<Caller> {
+    let caller = crate::app::block(move || -> AppResult<Caller> {
         let mut conn = pool.get()?;
         let (session, user) = accounts::session_by_hash(&mut conn, &hash)?
             .ok_or_else(|| AppError::Unauthorized("the session has ended; log in again".into()))?;

@@ -172,6 +172,8 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         .max_size(size)
         .min_idle(Some(size.min(2)))
         .connection_timeout(Duration::from_secs(1))
+        // Counts checkouts that had to wait (the metrics' `db_pool_waits_total`).
+        .event_handler(Box::new(crate::metrics::PoolEvents))
         .build(manager)?;
     Ok(pool)
 }

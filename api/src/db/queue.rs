@@ -106,3 +106,17 @@ pub fn set_guestbook_status(conn: &mut DbConn, ids: &[i64], status: &str) -> Que
 pub fn delete_guestbook(conn: &mut DbConn, ids: &[i64]) -> QueryResult<usize> {
     diesel::delete(guestbook_entries::table.filter(guestbook_entries::id.eq_any(ids))).execute(conn)
 }
+
+/// How many submissions wait for a moderator, and how many guestbook entries are held:
+/// the metrics' queue gauges, read at scrape time.
+pub fn pending_counts(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let submissions = submissions::table
+        .filter(submissions::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    let guestbook = guestbook_entries::table
+        .filter(guestbook_entries::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    Ok((submissions, guestbook))
+}

@@ -6,7 +6,7 @@
 //! database, whether the index is exact), resolves names to ids, and returns `shared` types
 //! whole: `stories` (lists and searches with facets, highlights and page links; one story),
 //! `taxonomy` (themes, countries, sources with their counts), `guestbook`, `manage` (the
-//! moderators' lists). Functions block: call them on a blocking thread (`web::block`), as
+//! moderators' lists). Functions block: call them on a blocking thread (`app::block`), as
 //! `cache::public_read` does.
 
 pub mod guestbook;

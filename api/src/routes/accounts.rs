@@ -29,7 +29,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
 ) -> AppResult<web::Json<Vec<Moderator>>> {
     let pool = state.pool.clone();
-    let users = web::block(move || accounts::list_users(&mut *pool.get()?)).await??;
+    let users = crate::app::block(move || accounts::list_users(&mut *pool.get()?)).await??;
     Ok(web::Json(users))
 }
 
@@ -56,7 +56,7 @@ pub async fn create_user(
     let input: CreateModerator = json_body(&req, &body.0)?;
     let pool = state.pool.clone();
     let actor = who.0.actor();
-    let user = web::block(move || {
+    let user = crate::app::block(move || {
         accounts::create_user(
             &mut *pool.get()?,
             actor,
@@ -91,7 +91,8 @@ pub async fn disable_user(
     let actor = who.0.actor();
     let username = path.into_inner();
     let user =
-        web::block(move || accounts::disable_user(&mut *pool.get()?, actor, &username)).await??;
+        crate::app::block(move || accounts::disable_user(&mut *pool.get()?, actor, &username))
+            .await??;
     Ok(web::Json(user))
 }
 
@@ -111,7 +112,7 @@ pub async fn list_tokens(
     state: web::Data<AppState>,
 ) -> AppResult<web::Json<Vec<ApiToken>>> {
     let pool = state.pool.clone();
-    let tokens = web::block(move || accounts::list_tokens(&mut *pool.get()?)).await??;
+    let tokens = crate::app::block(move || accounts::list_tokens(&mut *pool.get()?)).await??;
     Ok(web::Json(tokens))
 }
 
@@ -139,7 +140,7 @@ pub async fn create_token(
     let caller = who.0;
     let actor = caller.actor();
     let username = input.username.unwrap_or(caller.username);
-    let token = web::block(move || {
+    let token = crate::app::block(move || {
         accounts::create_token(&mut *pool.get()?, actor, &username, &input.name)
     })
     .await??;
@@ -167,6 +168,7 @@ pub async fn revoke_token(
     let pool = state.pool.clone();
     let actor = who.0.actor();
     let id = path.into_inner();
-    let token = web::block(move || accounts::revoke_token(&mut *pool.get()?, actor, id)).await??;
+    let token =
+        crate::app::block(move || accounts::revoke_token(&mut *pool.get()?, actor, id)).await??;
     Ok(web::Json(token))
 }

@@ -109,6 +109,6 @@ pub async fn list_audit(
 ) -> AppResult<web::Json<AuditPage>> {
     let q = parse(req.query_string())?;
     let reader = Reader::new(&state);
-    let page = web::block(move || reading::manage::audit_log(&reader, q)).await??;
+    let page = crate::app::block(move || reading::manage::audit_log(&reader, q)).await??;
     Ok(web::Json(page))
 }

@@ -56,7 +56,7 @@ pub async fn login(
     let key = state.client_key.current();
     // A turn among the password checks first: a burst is refused before it costs anything.
     let turn = state.passwords.enter().await?;
-    let outcome = web::block(move || {
+    let outcome = crate::app::block(move || {
         auth::login::attempt(&pool, &cfg, &key, &creds, &client.0, old.as_deref())
     })
     .await??;
@@ -91,7 +91,7 @@ pub async fn logout(who: Moderator, state: web::Data<AppState>) -> AppResult<Htt
     let caller = who.0;
     if let Via::Session { id, .. } = caller.via {
         let pool = state.pool.clone();
-        web::block(move || auth::login::end_session(&pool, caller.user_id, id)).await??;
+        crate::app::block(move || auth::login::end_session(&pool, caller.user_id, id)).await??;
     }
     Ok(HttpResponse::NoContent()
         .cookie(state.auth.cookie(None))

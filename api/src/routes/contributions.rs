@@ -68,7 +68,7 @@ pub async fn create_submission(
     let JsonBody(sub) = body;
     let mut errors = sub.validate();
     honeypot(&mut errors, sub.website.as_deref());
-    let answer = web::block(move || -> AppResult<Answer> {
+    let answer = crate::app::block(move || -> AppResult<Answer> {
         let mut conn = state.pool.get()?;
         let conn: &mut DbConn = &mut conn;
         let theme_id =
@@ -191,7 +191,7 @@ pub async fn sign_guestbook(
     } else {
         (GuestbookStatus::Visible, StatusCode::CREATED)
     };
-    let answer = web::block(move || -> AppResult<Answer> {
+    let answer = crate::app::block(move || -> AppResult<Answer> {
         let mut conn = state.pool.get()?;
         let attempt = Attempt::new(
             Form::Guestbook,

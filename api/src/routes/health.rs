@@ -30,7 +30,7 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let pool = state.pool.clone();
-    web::block(move || -> AppResult<()> {
+    crate::app::block(move || -> AppResult<()> {
         let mut conn = pool.get()?;
         conn.batch_execute("SELECT 1")
             .map_err(|e| AppError::Unavailable(format!("the database does not answer: {e}")))

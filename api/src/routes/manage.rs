@@ -43,7 +43,8 @@ pub async fn list_managed_stories(
         "draft or published",
     )?;
     let reader = Reader::new(&state);
-    let page = web::block(move || reading::manage::stories(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::stories(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -66,6 +67,6 @@ pub async fn get_managed_story(
 ) -> AppResult<web::Json<ManagedStory>> {
     let key = path.into_inner();
     let reader = Reader::new(&state);
-    let story = web::block(move || reading::manage::story(&reader, &key)).await??;
+    let story = crate::app::block(move || reading::manage::story(&reader, &key)).await??;
     Ok(web::Json(story))
 }

@@ -53,7 +53,8 @@ pub async fn list_submissions(
         "pending, approved or rejected",
     )?;
     let reader = Reader::new(&state);
-    let page = web::block(move || reading::manage::submissions(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::submissions(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -76,7 +77,7 @@ pub async fn get_submission(
 ) -> AppResult<web::Json<Submission>> {
     let id = path.into_inner();
     let reader = Reader::new(&state);
-    let s = web::block(move || reading::manage::submission(&reader, id)).await??;
+    let s = crate::app::block(move || reading::manage::submission(&reader, id)).await??;
     Ok(web::Json(s))
 }
 
@@ -106,7 +107,7 @@ pub async fn update_submission(
     let patch: SubmissionPatch = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    let s = web::block(move || queue::edit(&mut *pool.get()?, actor, id, patch)).await??;
+    let s = crate::app::block(move || queue::edit(&mut *pool.get()?, actor, id, patch)).await??;
     Ok(web::Json(s))
 }
 
@@ -133,7 +134,7 @@ pub async fn approve_submission(
 ) -> AppResult<HttpResponse> {
     let (id, actor) = (path.into_inner(), who.0.actor());
     let st = state.clone();
-    let story = web::block(move || -> AppResult<Story> {
+    let story = crate::app::block(move || -> AppResult<Story> {
         let story = queue::approve(&mut *st.pool.get()?, actor, id)?;
         super::writes::refresh_search(&st);
         Ok(story)
@@ -168,8 +169,8 @@ pub async fn reject_submission(
     let input: RejectSubmission = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    let s =
-        web::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason)).await??;
+    let s = crate::app::block(move || queue::reject(&mut *pool.get()?, actor, id, &input.reason))
+        .await??;
     Ok(web::Json(s))
 }
 
@@ -197,7 +198,8 @@ pub async fn list_guestbook_by_status(
     )?;
     let status = status.unwrap_or(GuestbookStatus::Pending);
     let reader = Reader::new(&state);
-    let page = web::block(move || reading::manage::guestbook(&reader, status, paging)).await??;
+    let page =
+        crate::app::block(move || reading::manage::guestbook(&reader, status, paging)).await??;
     Ok(web::Json(page))
 }
 
@@ -226,9 +228,10 @@ pub async fn update_guestbook_entry(
     let input: GuestbookPatch = json_body(&req, &body.0)?;
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    let e =
-        web::block(move || queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status))
-            .await??;
+    let e = crate::app::block(move || {
+        queue::set_guestbook_status(&mut *pool.get()?, actor, id, input.status)
+    })
+    .await??;
     Ok(web::Json(e))
 }
 
@@ -252,7 +255,7 @@ pub async fn delete_guestbook_entry(
 ) -> AppResult<HttpResponse> {
     let (id, actor) = (path.into_inner(), who.0.actor());
     let pool = state.pool.clone();
-    web::block(move || queue::delete_guestbook(&mut *pool.get()?, actor, id)).await??;
+    crate::app::block(move || queue::delete_guestbook(&mut *pool.get()?, actor, id)).await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -278,7 +281,7 @@ pub async fn bulk_guestbook(
     let input: GuestbookBulk = json_body(&req, &body.0)?;
     let actor = who.0.actor();
     let pool = state.pool.clone();
-    let affected = web::block(move || {
+    let affected = crate::app::block(move || {
         queue::bulk_guestbook(&mut *pool.get()?, actor, &input.ids, input.action)
     })
     .await??;

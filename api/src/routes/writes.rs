@@ -48,7 +48,7 @@ pub async fn create_story(
     let input: StoryInput = json_body(&req, &body.0)?;
     let actor = who.0.actor();
     let st = state.clone();
-    let story = web::block(move || -> AppResult<Story> {
+    let story = crate::app::block(move || -> AppResult<Story> {
         let story = stories::create(&mut *st.pool.get()?, actor, input)?;
         refresh_search(&st);
         Ok(story)
@@ -84,7 +84,7 @@ pub async fn update_story(
     let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
-    let story = web::block(move || -> AppResult<Story> {
+    let story = crate::app::block(move || -> AppResult<Story> {
         let story = stories::update(&mut *st.pool.get()?, actor, &key, patch)?;
         refresh_search(&st);
         Ok(story)
@@ -119,7 +119,7 @@ pub async fn add_story_update(
     let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
-    let story = web::block(move || -> AppResult<Story> {
+    let story = crate::app::block(move || -> AppResult<Story> {
         let story = stories::add_update(&mut *st.pool.get()?, actor, &key, update)?;
         refresh_search(&st);
         Ok(story)
@@ -149,7 +149,7 @@ pub async fn delete_story(
     let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
-    web::block(move || -> AppResult<()> {
+    crate::app::block(move || -> AppResult<()> {
         stories::delete(&mut *st.pool.get()?, actor, &key)?;
         refresh_search(&st);
         Ok(())
@@ -181,7 +181,8 @@ pub async fn create_source(
     let input: SourceInput = json_body(&req, &body.0)?;
     let actor = who.0.actor();
     let pool = state.pool.clone();
-    let source = web::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
+    let source =
+        crate::app::block(move || sources::create(&mut *pool.get()?, actor, input)).await??;
     Ok(HttpResponse::Created().json(source))
 }
 
@@ -212,7 +213,7 @@ pub async fn update_source(
     let actor = who.0.actor();
     let key = path.into_inner();
     let st = state.clone();
-    let source = web::block(move || -> AppResult<Source> {
+    let source = crate::app::block(move || -> AppResult<Source> {
         let source = sources::update(&mut *st.pool.get()?, actor, &key, patch)?;
         refresh_search(&st);
         Ok(source)

@@ -112,6 +112,8 @@ pub struct SearchIndex {
     exact: AtomicI64,
     /// Counts the commits this node has made to its index; see `generation`.
     generation: AtomicU64,
+    /// The change-log number the index has followed to (`SyncState::seq`); see `applied_seq`.
+    applied: AtomicI64,
 }
 
 impl SearchIndex {
@@ -161,10 +163,11 @@ impl SearchIndex {
             fields,
             facet_tables,
             dir: dir.to_path_buf(),
-            state: Mutex::new(state),
             ready: AtomicBool::new(false),
             exact: AtomicI64::new(-1),
             generation: AtomicU64::new(0),
+            applied: AtomicI64::new(state.seq),
+            state: Mutex::new(state),
         })
     }
 
@@ -197,6 +200,30 @@ impl SearchIndex {
     /// How many stories the index holds.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// The newest change-log number this node's index has followed to (applied, or given up
+    /// on as a rolled-back gap); the log's head minus this is how far the index lags.
+    pub fn applied_seq(&self) -> i64 {
+        self.applied.load(Ordering::Acquire)
+    }
+
+    /// The size on disk of the index's folder (and any folders in it), in bytes. Blocks.
+    pub fn disk_bytes(&self) -> std::io::Result<u64> {
+        fn walk(dir: &Path, depth: u8) -> std::io::Result<u64> {
+            let mut total = 0;
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                let meta = entry.metadata()?;
+                if meta.is_dir() && depth < 4 {
+                    total += walk(&entry.path(), depth + 1)?;
+                } else if meta.is_file() {
+                    total += meta.len();
+                }
+            }
+            Ok(total)
+        }
+        walk(&self.dir, 0)
     }
 }
 

@@ -84,6 +84,7 @@ impl SearchIndex {
             -1
         };
         self.exact.store(exact, Ordering::Release);
+        self.applied.store(state.seq, Ordering::Release);
     }
 
     /// Replaces the documents of these stories with what the database holds now.

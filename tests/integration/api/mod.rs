@@ -13,6 +13,7 @@ mod headers;
 mod lifecycle;
 mod migrations;
 mod moderation;
+mod observability;
 mod openapi;
 mod queue;
 mod search;

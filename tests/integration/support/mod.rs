@@ -532,6 +532,9 @@ impl TestApp {
 pub struct ServeProcess {
     pub child: std::process::Child,
     pub base_url: String,
+    /// Where its metrics listener is (`http://127.0.0.1:<port>`), a free port of its own
+    /// unless `PS_METRICS_BIND` is among the variables it was started with.
+    pub metrics_base_url: String,
     index: tempfile::TempDir,
     log: PathBuf,
 }
@@ -560,9 +563,11 @@ impl ServeProcess {
     pub async fn restart(&mut self, database_url: &str, env: &[(&str, &str)]) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, base_url, log) = Self::spawn(database_url, env, self.index.path());
+        let (child, base_url, metrics_base_url, log) =
+            Self::spawn(database_url, env, self.index.path());
         self.child = child;
         self.base_url = base_url;
+        self.metrics_base_url = metrics_base_url;
         self.log = log;
         self.wait_ready().await;
     }
@@ -572,10 +577,11 @@ impl ServeProcess {
         env: &[(&str, &str)],
         index: tempfile::TempDir,
     ) -> ServeProcess {
-        let (child, base_url, log) = Self::spawn(database_url, env, index.path());
+        let (child, base_url, metrics_base_url, log) = Self::spawn(database_url, env, index.path());
         let process = ServeProcess {
             child,
             base_url,
+            metrics_base_url,
             index,
             log,
         };
@@ -587,12 +593,21 @@ impl ServeProcess {
         database_url: &str,
         env: &[(&str, &str)],
         index: &std::path::Path,
-    ) -> (std::process::Child, String, PathBuf) {
+    ) -> (std::process::Child, String, String, PathBuf) {
         let bin = server_binary();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let free_port = || {
+            TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("free port")
+                .port()
+        };
+        let port = free_port();
+        // Every process gets its own metrics port: the default (9464) would be shared.
+        let metrics_bind = env
+            .iter()
+            .find(|(k, _)| *k == "PS_METRICS_BIND")
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| format!("127.0.0.1:{}", free_port()));
         let log = index.with_extension(format!("{port}.log"));
         let log_file = std::fs::File::create(&log).expect("log file");
         let child = std::process::Command::new(&bin)
@@ -607,12 +622,18 @@ impl ServeProcess {
             ])
             .env("RUST_LOG", "info")
             .env("PS_CLIENT_KEY_FILE", index.with_extension("key"))
+            .env("PS_METRICS_BIND", &metrics_bind)
             .envs(env.iter().copied())
             .stdout(log_file.try_clone().expect("log file"))
             .stderr(log_file)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        (child, format!("http://127.0.0.1:{port}"), log)
+        (
+            child,
+            format!("http://127.0.0.1:{port}"),
+            format!("http://{metrics_bind}"),
+            log,
+        )
     }
 
     async fn wait_ready(&self) {
@@ -636,6 +657,11 @@ impl ServeProcess {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+
+    /// A URL on its metrics listener.
+    pub fn metrics_url(&self, path: &str) -> String {
+        format!("{}{}", self.metrics_base_url, path)
     }
 
     /// Everything the process has logged so far.

@@ -103,7 +103,6 @@ impl Nginx {
     pub fn error_log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("error.log")).unwrap_or_default()
     }
-
 }
 
 fn is_root() -> bool {
