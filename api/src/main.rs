@@ -541,12 +541,24 @@ fn serve(
         let signal = shutdown::os_signal(signalled.clone());
         let grace = settings.shutdown_grace;
         actix_web::rt::System::new().block_on(async move {
-            // The metrics listener runs beside the public server, in the same System; it
-            // stops with it.
-            if let Some(l) = metrics_listener {
-                actix_web::rt::spawn(metrics::start(l, state.clone())?);
+            // The metrics listener runs beside the public server, in the same System, and
+            // is stopped once the public server has finished (it holds the state too, and
+            // the pools must close before the process ends).
+            let metrics = match metrics_listener {
+                Some(l) => {
+                    let server = metrics::start(l, state.clone())?;
+                    let handle = server.handle();
+                    actix_web::rt::spawn(server);
+                    Some(handle)
+                }
+                None => None,
+            };
+            let served =
+                app::start_until(listener, state, app::WebDist(dist), grace, signal)?.await;
+            if let Some(handle) = metrics {
+                handle.stop(true).await;
             }
-            app::start_until(listener, state, app::WebDist(dist), grace, signal)?.await
+            served
         })
     };
     // The server has stopped accepting and every request in flight was answered (or the

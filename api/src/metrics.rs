@@ -378,6 +378,9 @@ pub fn start(listener: std::net::TcpListener, state: AppState) -> std::io::Resul
     })
     .workers(1)
     .worker_max_blocking_threads(2)
+    // `serve` stops it after the public server (see main.rs), not on a signal of its own.
+    .disable_signals()
+    .shutdown_timeout(1)
     .client_request_timeout(Duration::from_secs(5))
     .keep_alive(Duration::from_secs(15))
     .listen(listener)?

@@ -163,15 +163,12 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     manager
         .connect()
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", url.redacted()))?;
-    // A connection is waited for at most a second: when the database is away, requests get a
-    // 503 with Retry-After promptly instead of hanging (the blocking threads are as many as
-    // the connections, so a healthy pool rarely makes anyone wait at all).
-    // Connections are opened as they are needed (two kept at least), not all at start: a
-    // quiet node does not hold `size` of PostgreSQL's connection slots.
+    // A connection is waited for at most two seconds: when the database is away, requests
+    // get a 503 with Retry-After promptly instead of hanging (the blocking threads are as
+    // many as the connections, so a healthy pool rarely makes anyone wait at all).
     let pool = r2d2::Pool::builder()
         .max_size(size)
-        .min_idle(Some(size.min(2)))
-        .connection_timeout(Duration::from_secs(1))
+        .connection_timeout(Duration::from_secs(2))
         // Counts checkouts that had to wait (the metrics' `db_pool_waits_total`).
         .event_handler(Box::new(crate::metrics::PoolEvents))
         .build(manager)?;

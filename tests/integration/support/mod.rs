@@ -550,8 +550,7 @@ impl ServeProcess {
     /// Starts `serve` and returns at once, before it answers anything.
     pub fn launch(database_url: &str, env: &[(&str, &str)]) -> ServeProcess {
         let index = tempfile::tempdir().expect("index dir");
-        let (child, base_url, metrics_base_url, log) =
-            Self::spawn(database_url, env, index.path());
+        let (child, base_url, metrics_base_url, log) = Self::spawn(database_url, env, index.path());
         ServeProcess {
             child,
             base_url,
