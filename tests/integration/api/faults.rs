@@ -131,9 +131,9 @@ async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
             assert_eq!(ct, "application/problem+json", "{method} {path}");
         }
     }
-    // Not a timing claim (BENCHMARKS.md has none for this): a bound on "no hung requests".
+    // Not a timing claim: a bound on "no hung requests" (the pool waits 10 s for a connection).
     assert!(
-        slowest < Duration::from_secs(5),
+        slowest < Duration::from_secs(20),
         "a request waited {slowest:?}"
     );
     eprintln!("slowest answer while the database was away: {slowest:?}");
