@@ -488,6 +488,9 @@ async fn log_request(
     let logging = tracing::enabled!(tracing::Level::INFO);
     let start = Instant::now();
     let method = req.method().clone();
+    let draining = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.draining.load(std::sync::atomic::Ordering::Relaxed));
     let path = if logging {
         req.path().to_string()
     } else {
@@ -513,6 +516,13 @@ async fn log_request(
             if let Some(v) = header_value {
                 res.headers_mut()
                     .insert(header::HeaderName::from_static(REQUEST_ID), v);
+            }
+            if draining {
+                // A kept-alive connection would bring this node more requests after its
+                // grace period: the client (the proxy) opens its next one elsewhere.
+                res.response_mut()
+                    .head_mut()
+                    .set_connection_type(actix_web::http::ConnectionType::Close);
             }
             Ok(res)
         }

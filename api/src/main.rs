@@ -538,7 +538,14 @@ fn serve(
     let signalled = std::sync::Arc::new(std::sync::Mutex::new(None));
     let served = {
         let state = state.clone();
-        let signal = shutdown::os_signal(signalled.clone());
+        let signal = {
+            let draining = state.draining.clone();
+            let signalled = signalled.clone();
+            async move {
+                shutdown::os_signal(signalled).await;
+                draining.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
         let grace = settings.shutdown_grace;
         actix_web::rt::System::new().block_on(async move {
             // The metrics listener runs beside the public server, in the same System, and

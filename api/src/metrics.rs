@@ -62,14 +62,14 @@ struct PoolStateLabels {
     state: &'static str,
 }
 
-/// Pool checkouts, counted by the pool's event handler (`PoolEvents`) for every pool of the
-/// process: one place, whoever calls `pool.get()`.
+/// Pool checkouts, counted by `db::Pool::get_timeout` for every pool of the
+/// process: one place, whoever calls `pool.get()` (see `record_checkout`).
 struct PoolWaits {
     /// Checkouts that took longer than `POOL_WAIT_THRESHOLD`.
     waits: Counter,
     /// The time those checkouts took, in all.
     wait_seconds: Counter<f64, std::sync::atomic::AtomicU64>,
-    /// Checkouts that gave up (the pool's connection timeout).
+    /// Checkouts that gave up (the pool's connection timeout, or the database unreachable).
     timeouts: Counter,
 }
 
@@ -79,24 +79,15 @@ static POOL_WAITS: LazyLock<PoolWaits> = LazyLock::new(|| PoolWaits {
     timeouts: Counter::default(),
 });
 
-/// The r2d2 event handler `db::connect_pool` installs: counts checkouts that waited.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PoolEvents;
-
-impl diesel::r2d2::HandleEvent for PoolEvents {
-    fn handle_checkout(&self, event: diesel::r2d2::event::CheckoutEvent) {
-        let took = event.duration();
-        if took > POOL_WAIT_THRESHOLD {
-            POOL_WAITS.waits.inc();
-            POOL_WAITS.wait_seconds.inc_by(took.as_secs_f64());
-        }
-    }
-
-    fn handle_timeout(&self, event: diesel::r2d2::event::TimeoutEvent) {
+/// Counts one checkout from the pool (`db::Pool::get_timeout`, whoever calls it): one that
+/// waited longer than `POOL_WAIT_THRESHOLD`, or gave up.
+pub fn record_checkout(took: Duration, got: bool) {
+    if !got {
         POOL_WAITS.timeouts.inc();
-        POOL_WAITS
-            .wait_seconds
-            .inc_by(event.timeout().as_secs_f64());
+        POOL_WAITS.wait_seconds.inc_by(took.as_secs_f64());
+    } else if took > POOL_WAIT_THRESHOLD {
+        POOL_WAITS.waits.inc();
+        POOL_WAITS.wait_seconds.inc_by(took.as_secs_f64());
     }
 }
 
@@ -305,6 +296,12 @@ async fn scrape_time_registry(state: &AppState) -> Registry {
         "db_pool_max",
         "The most connections this node's pool opens",
         gauge(i64::from(state.pool.max_size())),
+    );
+    registry.register(
+        "db_reachable",
+        "1 when the pool's last attempt to open a database connection succeeded, else 0 \
+         (requests that need a new connection are then answered 503 at once)",
+        gauge(i64::from(state.pool.reachable())),
     );
     let docs = i64::try_from(state.search.num_docs()).unwrap_or(i64::MAX);
     registry.register(

@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -35,6 +36,9 @@ pub struct AppState {
     pub refusals: Arc<Refusals>,
     /// This node's request counts and durations (see `metrics.rs`).
     pub metrics: Arc<Metrics>,
+    /// Set when `serve` was told to stop: `/readyz` answers 503 and every answer closes its
+    /// connection, so the proxy sends what is left to the other nodes.
+    pub draining: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -61,6 +65,7 @@ impl AppState {
             passwords: Arc::new(Gate::for_this_machine()),
             refusals: Arc::new(Refusals::new(&contributions)),
             metrics: Arc::new(Metrics::new()),
+            draining: Arc::default(),
         })
     }
 

@@ -17,6 +17,8 @@ pub mod taxonomy;
 pub mod versions;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -98,18 +100,59 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Opens connections for the pool, reporting each backend's real connection error.
+/// Opens connections for the pool, reporting each backend's real connection error, and
+/// remembering in `reachable` whether the last attempt succeeded.
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    reachable: Arc<Reachable>,
+}
+
+/// Whether the database answered the pool's last attempt to open a connection. While it did
+/// not, a request that finds no free connection is answered 503 at once instead of waiting
+/// out the pool's timeout; the pool keeps trying in the background (every few seconds at
+/// most), and the first connection it opens sets this back.
+#[derive(Debug)]
+pub struct Reachable(AtomicBool);
+
+impl Default for Reachable {
+    fn default() -> Self {
+        Reachable(AtomicBool::new(true))
+    }
+}
+
+impl Reachable {
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, up: bool) {
+        let was = self.0.swap(up, Ordering::Relaxed);
+        if was != up {
+            if up {
+                tracing::info!("the database is reachable again");
+            } else {
+                tracing::error!("the database is not reachable; answering 503 until it is");
+            }
+        }
+    }
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Manager { url }
+        Manager {
+            url,
+            reachable: Arc::default(),
+        }
     }
 
     pub fn connect(&self) -> Result<DbConn, diesel::ConnectionError> {
+        let conn = self.open();
+        self.reachable.set(conn.is_ok());
+        conn
+    }
+
+    fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         match self.url.backend {
             Backend::Postgres => PgConnection::establish(&self.url.target).map(DbConn::Pg),
             Backend::Sqlite => {
@@ -146,8 +189,64 @@ impl ManageConnection for Manager {
     }
 }
 
-pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// How long a request waits for a free connection when the database is reachable.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The slices of that wait: after each, a request gives up if the database has meanwhile
+/// been found unreachable.
+const CHECKOUT_SLICE: Duration = Duration::from_millis(200);
+
+/// The connection pool (r2d2's, which it dereferences to) with a prompt answer when the
+/// database is away: `get` waits for a free connection in short slices and stops waiting as
+/// soon as the pool's last attempt to connect failed, so a request is answered 503 within
+/// a fraction of a second rather than after the ten-second wait a busy but healthy pool may
+/// need.
+#[derive(Clone)]
+pub struct Pool {
+    inner: r2d2::Pool<Manager>,
+    reachable: Arc<Reachable>,
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<Manager>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl Pool {
+    /// A connection, waited for up to `CHECKOUT_TIMEOUT`, or less when the database is
+    /// unreachable.
+    pub fn get(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.get_timeout(CHECKOUT_TIMEOUT)
+    }
+
+    /// As `get`, waiting at most `timeout`.
+    pub fn get_timeout(&self, timeout: Duration) -> Result<PooledConn, r2d2::PoolError> {
+        let started = std::time::Instant::now();
+        let deadline = started + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.inner.get_timeout(left.min(CHECKOUT_SLICE)) {
+                Ok(conn) => {
+                    crate::metrics::record_checkout(started.elapsed(), true);
+                    return Ok(conn);
+                }
+                Err(e) if left <= CHECKOUT_SLICE || !self.reachable.get() => {
+                    crate::metrics::record_checkout(started.elapsed(), false);
+                    return Err(e);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Whether the pool's last attempt to open a connection succeeded.
+    pub fn reachable(&self) -> bool {
+        self.reachable.get()
+    }
+}
 
 /// Opens a pool, failing fast with the database's own error when it cannot be reached.
 pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
@@ -159,20 +258,19 @@ pub fn connect_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         }
     }
     let manager = Manager::new(url.clone());
+    let reachable = manager.reachable.clone();
     // Try once by hand: r2d2 would otherwise retry silently until its timeout.
     manager
         .connect()
         .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", url.redacted()))?;
-    // A connection is waited for at most ten seconds; when the database is away, requests get
-    // a 503 with Retry-After after that wait. (Two seconds made a loaded test machine time out
-    // healthy requests; a prompter answer needs a "database down" flag, not a shorter wait.)
-    let pool = r2d2::Pool::builder()
+    // A busy pool is waited on for up to ten seconds (two made a loaded test machine time
+    // out healthy requests); an unreachable database is answered 503 at once (`Pool::get`).
+    // r2d2 retries a failed connection at intervals up to half this timeout.
+    let inner = r2d2::Pool::builder()
         .max_size(size)
-        .connection_timeout(Duration::from_secs(10))
-        // Counts checkouts that had to wait (the metrics' `db_pool_waits_total`).
-        .event_handler(Box::new(crate::metrics::PoolEvents))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .build(manager)?;
-    Ok(pool)
+    Ok(Pool { inner, reachable })
 }
 
 /// The turn of this process's SQLite writers; see `write_transaction`.

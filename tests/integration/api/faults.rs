@@ -69,8 +69,6 @@ impl Cable {
 }
 
 #[actix_rt::test]
-#[ignore = "with the pool's 10 s wait the recovery outlasts the test's bounds on a loaded CI \
-            machine; runs by hand (--ignored) until a database-down flag answers promptly"]
 async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
     let Some(db) = TestDb::create(Backend::Postgres) else {
         eprintln!("skipped: PostgreSQL not available");
@@ -131,9 +129,28 @@ async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
             assert_eq!(ct, "application/problem+json", "{method} {path}");
         }
     }
-    // Not a timing claim: a bound on "no hung requests" (the pool waits 10 s for a connection).
+    // Many at once, as under load: every one a 503 too.
+    let answers = futures_util::future::join_all((0..32).map(|i| {
+        let (http, url) = (
+            http.clone(),
+            node.url(&format!("/api/v1/stories?offset={}", 10 + i)),
+        );
+        async move {
+            let started = Instant::now();
+            let status = http.get(url).send().await.map(|r| r.status().as_u16());
+            (status, started.elapsed())
+        }
+    }))
+    .await;
+    for (status, took) in answers {
+        assert_eq!(status.ok(), Some(503));
+        slowest = slowest.max(took);
+    }
+    // Not a timing claim but "no hung requests": with the database unreachable a request is
+    // not kept for the pool's 10 s wait for a connection (see BENCHMARKS.md, "Faults", for
+    // how promptly it is answered).
     assert!(
-        slowest < Duration::from_secs(20),
+        slowest < Duration::from_secs(5),
         "a request waited {slowest:?}"
     );
     eprintln!("slowest answer while the database was away: {slowest:?}");

@@ -96,6 +96,31 @@ fn without_colours(line: &str) -> String {
     out
 }
 
+/// The head of one answer read from `conn` (empty when the connection was closed).
+fn read_head(conn: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match conn.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    // The body: its length is in the head.
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let length = text
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    let _ = conn.read_exact(&mut body);
+    text
+}
+
 /// A submission sent by hand over one connection: the head and the first third of the body
 /// at once, the rest in two pieces `pause` apart. `started` hears when the first piece is
 /// out; the answer's status line (or the I/O error) is returned.
@@ -239,8 +264,28 @@ async fn new_connections_are_refused(backend: Backend) {
     // Before the signal a new connection gets an answer.
     let before = reqwest::get(server.url("/healthz")).await.expect("healthz");
     assert_eq!(before.status(), 200);
+    // A kept-alive connection, as a proxy keeps: ready before the signal.
+    let mut kept = TcpStream::connect(server.addr()).expect("connect");
+    kept.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let readyz = b"GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    kept.write_all(readyz).expect("write");
+    let first = read_head(&mut kept);
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
     server.signal("TERM");
     actix_rt::time::sleep(Duration::from_millis(500)).await;
+    // After it, the node never says it is ready: actix closes idle kept-alive connections
+    // at once (seen here); a request it still reads hears 503 and `Connection: close`.
+    let after = kept
+        .write_all(readyz)
+        .map(|()| read_head(&mut kept))
+        .unwrap_or_default();
+    assert!(
+        after.is_empty()
+            || (after.starts_with("HTTP/1.1 503")
+                && after.to_ascii_lowercase().contains("connection: close")),
+        "{after}"
+    );
     assert!(
         server.running(),
         "exited before the request in flight was answered"
