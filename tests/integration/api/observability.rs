@@ -296,6 +296,7 @@ async fn metrics_listener_serves_prometheus_text(backend: Backend) {
     assert!(!text.contains(&slug), "{text}");
     assert_eq!(series(&text, "db_pool_max"), Some(16.0), "{text}");
     assert_eq!(series(&text, "metrics_database_ok"), Some(1.0), "{text}");
+    assert_eq!(series(&text, "db_reachable"), Some(1.0), "{text}");
     assert_eq!(
         series(&text, "search_index_lag_changes"),
         Some(0.0),
