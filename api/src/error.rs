@@ -158,6 +158,18 @@ impl From<diesel::result::Error> for AppError {
                     "the database is not reachable right now; try again shortly".into(),
                 )
             }
+            // SQLite's disk is full (SQLITE_FULL): the write was rolled back, the database is
+            // intact, and reads go on; writes work again once there is room.
+            Error::DatabaseError(_, info)
+                if info.message().contains("database or disk is full") =>
+            {
+                tracing::error!(
+                    "the database's disk is full: writes are refused until there is room"
+                );
+                AppError::Unavailable(
+                    "the server cannot store anything right now; try again later".into(),
+                )
+            }
             // SQLite's busy timeout ran out: another process held the write lock too long.
             Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
                 tracing::warn!("the database stayed locked past the busy timeout");

@@ -204,3 +204,223 @@ async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
         node.log_text()
     );
 }
+
+/// A small filesystem of its own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// Mounts `size` (as `mount -o size=` takes it) on a fresh folder, or None when this
+    /// process may not mount (not root); as root, a failing mount is a failure.
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        if !root {
+            eprintln!("skipped: mounting a small filesystem needs root");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("dir");
+        let status = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .status()
+            .expect("mount");
+        assert!(status.success(), "mount -t tmpfs failed: {status}");
+        Some(SmallDisk { dir })
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Fills what is left with a file; returns its path.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.path("filler");
+        let mut file = std::fs::File::create(&path).expect("filler");
+        let chunk = vec![0x5au8; 16 * 1024];
+        loop {
+            if file
+                .write_all(&chunk)
+                .and_then(|()| file.sync_all())
+                .is_err()
+            {
+                break;
+            }
+        }
+        // Down to the last byte: a few more, one at a time.
+        while file.write_all(b"z").and_then(|()| file.sync_all()).is_ok() {}
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// A submission of about `len` characters, different for each `i`.
+fn long_submission(i: usize, len: usize) -> serde_json::Value {
+    let mut body = format!("Story {i} written while the disk was full. ");
+    let mut n = 0;
+    while body.len() < len {
+        body.push_str(&format!(
+            "Witness {i}-{n} saw the land defenders taken away. "
+        ));
+        n += 1;
+    }
+    json!({
+        "title": format!("Disk full story {i}"),
+        "body": body,
+        "theme": "justice",
+        "countries": ["KH"],
+        "consent": true
+    })
+}
+
+/// SQLite's disk fills up under a running node: writes are answered 503 problem+json with
+/// Retry-After (never a 500), reads are still served, writes work again once there is room,
+/// and the database passes `PRAGMA integrity_check` holding every acknowledged write.
+#[actix_rt::test]
+async fn a_full_sqlite_disk_refuses_writes_and_keeps_serving_reads() {
+    let Some(disk) = SmallDisk::mount("6m") else {
+        return;
+    };
+    let db_path = disk.path("stories.db");
+    let url = peoples_stories_api::db::DatabaseUrl::parse(&db_path.to_string_lossy()).expect("url");
+    {
+        let pool = peoples_stories_api::db::connect_pool(&url, 1).expect("pool");
+        let mut conn = pool.get().expect("conn");
+        peoples_stories_api::db::migrate(&mut conn).expect("migrate");
+        peoples_stories_api::seed::run(&mut conn).expect("seed");
+    }
+    let node = ServeProcess::start(
+        &url.target,
+        &[
+            ("PS_SUBMISSIONS_PER_WINDOW", "0"),
+            ("PS_GUESTBOOK_PER_WINDOW", "0"),
+        ],
+    )
+    .await;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    let mut acknowledged = Vec::new();
+    let submit = |i: usize| {
+        let http = http.clone();
+        let url = node.url("/api/v1/submissions");
+        async move {
+            let res = http
+                .post(url)
+                .json(&long_submission(i, 19_000))
+                .send()
+                .await
+                .expect("an answer");
+            let status = res.status().as_u16();
+            let retry = res.headers().get("retry-after").is_some();
+            let ct = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            (status, retry, ct)
+        }
+    };
+    let (status, _, _) = submit(0).await;
+    assert_eq!(status, 202, "{}", node.log_text());
+    acknowledged.push(0);
+
+    let filler = disk.fill();
+    let mut refused = 0;
+    for i in 1..=40 {
+        let (status, retry, ct) = submit(i).await;
+        match status {
+            202 => acknowledged.push(i),
+            503 => {
+                assert!(retry, "a 503 without Retry-After");
+                assert_eq!(ct, "application/problem+json");
+                refused += 1;
+            }
+            other => panic!("submission {i} answered {other}; log:\n{}", node.log_text()),
+        }
+    }
+    assert!(
+        refused > 0,
+        "no write was refused on a full disk; log:\n{}",
+        node.log_text()
+    );
+    // Reads the response cache has never seen are still served from the database.
+    for path in [
+        "/api/v1/stories/1",
+        "/api/v1/stories?offset=1",
+        "/api/v1/stories?theme=justice",
+        "/api/v1/guestbook",
+    ] {
+        let res = http.get(node.url(path)).send().await.expect("read");
+        assert_eq!(res.status(), 200, "{path}; log:\n{}", node.log_text());
+    }
+
+    // Room again: writes are accepted again, without a restart.
+    std::fs::remove_file(&filler).expect("remove filler");
+    let (status, _, _) = submit(100).await;
+    assert_eq!(status, 202, "{}", node.log_text());
+    acknowledged.push(100);
+    assert!(
+        !node.log_text().contains("internal error"),
+        "{}",
+        node.log_text()
+    );
+
+    node.signal("TERM");
+    let mut node = node;
+    let exit = node
+        .wait_exit(Duration::from_secs(30))
+        .await
+        .expect("exited");
+    assert!(exit.success(), "{exit}");
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        v: String,
+    }
+    let mut conn = diesel::SqliteConnection::establish(&url.target).expect("open the database");
+    let check: Vec<Row> =
+        diesel::sql_query("SELECT integrity_check AS v FROM pragma_integrity_check")
+            .load(&mut conn)
+            .expect("integrity_check");
+    assert_eq!(
+        check.iter().map(|r| r.v.as_str()).collect::<Vec<_>>(),
+        ["ok"]
+    );
+    let stored: Vec<Row> = diesel::sql_query("SELECT title AS v FROM submissions")
+        .load(&mut conn)
+        .expect("titles");
+    for i in &acknowledged {
+        let title = format!("Disk full story {i}");
+        assert!(
+            stored.iter().any(|r| r.v == title),
+            "acknowledged {title:?} is missing"
+        );
+    }
+    eprintln!(
+        "disk full: {refused} of 40 writes refused, {} acknowledged, all kept",
+        acknowledged.len()
+    );
+}
