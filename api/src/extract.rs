@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
@@ -259,7 +259,22 @@ impl FromRequest for ClientHash {
     }
 }
 
+/// A request's client hash, once computed: the refusals middleware and the handler's
+/// extractor both need it.
+#[derive(Clone)]
+struct ComputedClientHash(String);
+
 fn client_hash(req: &HttpRequest) -> Result<String, AppError> {
+    if let Some(known) = req.extensions().get::<ComputedClientHash>() {
+        return Ok(known.0.clone());
+    }
+    let hash = compute_client_hash(req)?;
+    req.extensions_mut()
+        .insert(ComputedClientHash(hash.clone()));
+    Ok(hash)
+}
+
+fn compute_client_hash(req: &HttpRequest) -> Result<String, AppError> {
     let state = req
         .app_data::<actix_web::web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no AppState")))?;

@@ -90,9 +90,11 @@ fn with_blocks<R>(count: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
     result
 }
 
-/// How many buffers the pool keeps: one per check the gate lets run at once.
+/// How many buffers the pool keeps: one per check the gate lets run at once (the cores,
+/// asked of the system once: it reads cgroup files each time).
 fn pooled_buffers() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 /// Spends the time of one verification when there is no account to check, so an unknown

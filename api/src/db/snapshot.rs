@@ -56,28 +56,28 @@ pub fn sqlite_problems(conn: &mut SqliteConnection) -> QueryResult<Vec<String>> 
 /// BACKEND-SPECIFIC (SQLite): how many stories the database holds; None when it has no
 /// `stories` table (a new or foreign file).
 pub fn sqlite_story_count(conn: &mut SqliteConnection) -> QueryResult<Option<i64>> {
-    let tables = diesel::sql_query(
+    story_count(
+        conn,
         "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'stories'",
     )
-    .get_result::<Count>(conn)?
-    .n;
-    if tables == 0 {
-        return Ok(None);
-    }
-    diesel::sql_query("SELECT count(*) AS n FROM stories")
-        .get_result::<Count>(conn)
-        .map(|c| Some(c.n))
 }
 
 /// BACKEND-SPECIFIC (PostgreSQL): as `sqlite_story_count`, in the connection's schema.
 pub fn pg_story_count(conn: &mut PgConnection) -> QueryResult<Option<i64>> {
-    let tables = diesel::sql_query(
+    story_count(
+        conn,
         "SELECT count(*) AS n FROM pg_catalog.pg_tables \
          WHERE schemaname = current_schema() AND tablename = 'stories'",
     )
-    .get_result::<Count>(conn)?
-    .n;
-    if tables == 0 {
+}
+
+/// The stories counted, once `tables` (the backend's catalogue query) found their table.
+fn story_count<C>(conn: &mut C, tables: &str) -> QueryResult<Option<i64>>
+where
+    C: diesel::Connection,
+    for<'a> diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'a, C, Count>,
+{
+    if diesel::sql_query(tables).get_result::<Count>(conn)?.n == 0 {
         return Ok(None);
     }
     diesel::sql_query("SELECT count(*) AS n FROM stories")
