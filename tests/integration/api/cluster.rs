@@ -47,11 +47,7 @@ async fn nodes_behind_nginx_behave_as_one_site() {
         return;
     }
     let pool = db.pool();
-    {
-        let mut conn = pool.get().expect("conn");
-        peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-        peoples_stories_api::seed::run(&mut conn).expect("seed");
-    }
+    db.migrate_and_seed();
     add_user(&pool, "ada", Role::Admin);
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");

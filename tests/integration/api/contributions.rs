@@ -9,7 +9,9 @@ use peoples_stories_api::db::schema::{guestbook_entries, submissions};
 use peoples_stories_shared::{Country, GuestbookEntry, GuestbookPage, Problem, SubmissionReceipt};
 use serde_json::{json, Value};
 
-use crate::support::{both_databases, test_settings, Backend, ServeProcess, TestApp, TestDb};
+use crate::support::{
+    both_databases, content_type, test_settings, Backend, ServeProcess, TestApp, TestDb,
+};
 
 const EMAIL: &str = "secret.person@example.org";
 /// An address from TEST-NET-3, sent as X-Forwarded-For where the server trusts it.
@@ -35,13 +37,7 @@ fn signature(name: &str, message: &str) -> Value {
 
 async fn problem(res: reqwest::Response, status: u16) -> Problem {
     assert_eq!(res.status().as_u16(), status);
-    let ct = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert_eq!(ct, "application/problem+json");
+    assert_eq!(content_type(&res), "application/problem+json");
     let p: Problem = res.json().await.expect("problem json");
     assert_eq!(p.status, status);
     p
@@ -702,15 +698,9 @@ async fn the_address_is_not_in_the_sqlite_files() {
 /// 200 submissions at once to a real server, SIGKILL right after the last 202, a restart:
 /// every one answered 202 is there.
 async fn survives_kill_9(backend: Backend) {
-    let Some(db) = TestDb::create(backend) else {
-        eprintln!("skipped: {backend:?} not available");
+    let Some(db) = TestDb::seeded(backend) else {
         return;
     };
-    {
-        let mut conn = db.pool().get().expect("conn");
-        peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-        peoples_stories_api::seed::run(&mut conn).expect("seed");
-    }
     let env = [("PS_SUBMISSIONS_PER_WINDOW", "0")];
     let mut server = ServeProcess::start(&db.url.target, &env).await;
     let client = reqwest::Client::new();

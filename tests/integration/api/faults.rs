@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{Backend, ServeProcess, TestDb};
+use crate::support::{content_type, Backend, ServeProcess, TestDb};
 
 /// A TCP cable between a node and PostgreSQL that the test can cut and mend: while cut, every
 /// open connection is closed and new ones are dropped at once, as when the server is stopped.
@@ -70,15 +70,9 @@ impl Cable {
 
 #[actix_rt::test]
 async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
-    let Some(db) = TestDb::create(Backend::Postgres) else {
-        eprintln!("skipped: PostgreSQL not available");
+    let Some(db) = TestDb::seeded(Backend::Postgres) else {
         return;
     };
-    {
-        let mut conn = db.pool().get().expect("conn");
-        peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-        peoples_stories_api::seed::run(&mut conn).expect("seed");
-    }
     // The node reaches PostgreSQL through the cable.
     let mut url = url::Url::parse(&db.url.target).expect("url");
     let host = url.host_str().unwrap_or("127.0.0.1").to_string();
@@ -120,13 +114,11 @@ async fn postgres_going_away_is_a_503_and_coming_back_needs_no_restart() {
                 res.headers().get("retry-after").is_some(),
                 "{method} {path}"
             );
-            let ct = res
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            assert_eq!(ct, "application/problem+json", "{method} {path}");
+            assert_eq!(
+                content_type(&res),
+                "application/problem+json",
+                "{method} {path}"
+            );
         }
     }
     // Many at once, as under load: every one a 503 too.
@@ -332,13 +324,7 @@ async fn a_full_sqlite_disk_refuses_writes_and_keeps_serving_reads() {
                 .expect("an answer");
             let status = res.status().as_u16();
             let retry = res.headers().get("retry-after").is_some();
-            let ct = res
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            (status, retry, ct)
+            (status, retry, content_type(&res))
         }
     };
     let (status, _, _) = submit(0).await;

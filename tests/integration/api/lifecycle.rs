@@ -28,15 +28,7 @@ pub(crate) fn submission(title: &str) -> Value {
 
 /// A migrated, seeded database, or None when the backend is not available.
 pub(crate) fn prepared(backend: Backend) -> Option<TestDb> {
-    let Some(db) = TestDb::create(backend) else {
-        eprintln!("skipped: {backend:?} not available");
-        return None;
-    };
-    let mut conn = db.pool().get().expect("conn");
-    peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-    peoples_stories_api::seed::run(&mut conn).expect("seed");
-    drop(conn);
-    Some(db)
+    TestDb::seeded(backend)
 }
 
 async fn serve(db: &TestDb, grace_secs: u64) -> ServeProcess {

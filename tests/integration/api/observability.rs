@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{both_databases, Backend, ServeProcess, TestDb};
+use crate::support::{both_databases, content_type, Backend, ServeProcess, TestDb};
 
 /// The response's `X-Request-Id`.
 fn request_id(res: &reqwest::Response) -> String {
@@ -100,15 +100,7 @@ both_databases! {
 /// A migrated, seeded database and a real `serve` on it with these variables; None when
 /// the backend is not available.
 async fn serve(backend: Backend, env: &[(&str, &str)]) -> Option<(TestDb, ServeProcess)> {
-    let Some(db) = TestDb::create(backend) else {
-        eprintln!("skipped: {backend:?} not available");
-        return None;
-    };
-    {
-        let mut conn = db.pool().get().expect("conn");
-        peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-        peoples_stories_api::seed::run(&mut conn).expect("seed");
-    }
+    let db = TestDb::seeded(backend)?;
     let server = ServeProcess::start(&db.url.target, env).await;
     Some((db, server))
 }
@@ -259,12 +251,7 @@ async fn metrics_listener_serves_prometheus_text(backend: Backend) {
             .await
             .expect("scrape");
         assert_eq!(res.status(), 200);
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let ct = content_type(&res);
         assert!(ct.starts_with("application/openmetrics-text"), "{ct}");
         let text = res.text().await.expect("text");
         if series(&text, "search_index_lag_changes") == Some(0.0)

@@ -117,6 +117,24 @@ impl TestDb {
         }
     }
 
+    /// A fresh database, migrated and holding the seed stories; None (saying why) when the
+    /// backend is not available.
+    pub fn seeded(backend: Backend) -> Option<TestDb> {
+        let Some(db) = TestDb::create(backend) else {
+            eprintln!("skipped: {backend:?} not available");
+            return None;
+        };
+        db.migrate_and_seed();
+        Some(db)
+    }
+
+    /// Applies the migrations and adds the seed stories.
+    pub fn migrate_and_seed(&self) {
+        let mut conn = self.pool().get().expect("conn");
+        db::migrate(&mut conn).expect("migrate");
+        seed::run(&mut conn).expect("seed");
+    }
+
     /// A handle on the same database that does not drop it.
     pub fn share(&self) -> TestDb {
         TestDb {
@@ -220,11 +238,7 @@ impl TestApp {
         auth: peoples_stories_api::auth::AuthConfig,
     ) -> TestApp {
         let pool = db.pool();
-        {
-            let mut conn = pool.get().expect("conn");
-            db::migrate(&mut conn).expect("migrate");
-            seed::run(&mut conn).expect("seed");
-        }
+        db.migrate_and_seed();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let dist = repo_root().join("web/dist");
@@ -301,13 +315,7 @@ impl TestApp {
     pub async fn get_problem(&self, path: &str, status: u16) -> peoples_stories_shared::Problem {
         let res = self.get(path).await;
         assert_eq!(res.status().as_u16(), status, "GET {path}");
-        let ct = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        assert_eq!(ct, "application/problem+json", "GET {path}");
+        assert_eq!(content_type(&res), "application/problem+json", "GET {path}");
         let p: peoples_stories_shared::Problem = res.json().await.expect("problem json");
         assert_eq!(p.status, status);
         p
@@ -730,4 +738,13 @@ pub fn cli(args: &[&str]) -> std::process::Output {
         .env("RUST_LOG", "warn")
         .output()
         .expect("run peoples-stories")
+}
+
+/// A response's `Content-Type`, or "" without one.
+pub fn content_type(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
