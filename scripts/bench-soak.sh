@@ -80,8 +80,11 @@ function setup(thread)
     threads = threads + 1
     thread:set("tid", threads)
 end
+-- Each minute is a wrk run of its own: its number (the argument) keeps texts new.
+local run = 0
 function init(args)
-    math.randomseed(tid * 7919)
+    run = tonumber(args[1]) or 0
+    math.randomseed(run * 7919 + tid)
 end
 local n = 0
 local json = {["Content-Type"] = "application/json"}
@@ -107,13 +110,13 @@ function request()
     elseif r <= 90 then
         return wrk.format("GET", "/api/v1/themes")
     elseif r <= 94 then
-        local body = string.format('{"title":"Soak story %d-%d","body":"Body of soak story %d-%d: three land defenders were detained after a peaceful protest.","theme":"justice","countries":["KH"],"email":"soak@example.org","consent":true}', tid, n, tid, n)
+        local body = string.format('{"title":"Soak story %d-%d-%d","body":"Body of soak story %d-%d-%d: three land defenders were detained after a peaceful protest.","theme":"justice","countries":["KH"],"email":"soak@example.org","consent":true}', run, tid, n, run, tid, n)
         return wrk.format("POST", "/api/v1/submissions", json, body)
     elseif r <= 98 then
-        local body = string.format('{"name":"Reader %d-%d","message":"Message %d-%d: thank you for these stories."}', tid, n, tid, n)
+        local body = string.format('{"name":"Reader %d-%d-%d","message":"Message %d-%d-%d: thank you for these stories."}', run, tid, n, run, tid, n)
         return wrk.format("POST", "/api/v1/guestbook", json, body)
     else
-        local body = string.format('{"summary":"Edited in the soak, %d-%d."}', tid, n)
+        local body = string.format('{"summary":"Edited in the soak, %d-%d-%d."}', run, tid, n)
         return wrk.format("PATCH", "/api/v1/stories/" .. math.random(1, stories),
             {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}, body)
     end
@@ -136,16 +139,17 @@ ps_log "soaking for $MINUTES minutes; results in $results"
     echo
     echo "<!-- $(date -u '+%F %T') UTC; $STORIES stories on PostgreSQL, $NODES nodes behind nginx;" \
         "wrk -t$THREADS -c$CONNECTIONS, ${DELAY_MS} ms pause per request; $(nproc) cores -->"
-    echo "| minute | req/s | p50 ms | p99 ms | non-2xx | socket errors | RSS per node (MB) |"
-    echo "|---:|---:|---:|---:|---:|---:|---|"
-    echo "| 0 | | | | | | $(rss_mb) |"
+    echo "| minute | req/s | p50 ms | p99 ms | non-2xx | socket errors | RSS per node (MB) | load |"
+    echo "|---:|---:|---:|---:|---:|---:|---|---:|"
+    echo "| 0 | | | | | | $(rss_mb) | $(cut -d' ' -f1 /proc/loadavg) |"
 } | tee -a "$results"
 for minute in $(seq 1 "$MINUTES"); do
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d60s --latency -s "$lua" "http://127.0.0.1:$PORT" 2>&1)
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d60s --latency -s "$lua" "http://127.0.0.1:$PORT" -- "$minute" 2>&1)
     echo "$out" >>"$BENCH_DIR/wrk.log"
     read -r rps p50 p99 errors sockets < <(echo "$out" | wrk_numbers)
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' \
-        "$minute" "$rps" "$p50" "$p99" "$errors" "$sockets" "$(rss_mb)" | tee -a "$results"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$minute" "$rps" "$p50" "$p99" "$errors" "$sockets" "$(rss_mb)" \
+        "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
 done
 stored=$(psql "$url" -qtAc "SELECT (SELECT count(*) FROM submissions) || ' submissions, ' || \
     (SELECT count(*) FROM guestbook_entries) || ' guestbook entries'")

@@ -141,13 +141,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         with_routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi())).split_for_parts();
     let mut api = api;
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    crate::contract::document_errors(&mut api);
     api
 }
 
+/// An API path no route took: 405 with `Allow` when the path exists with other methods,
+/// else 404.
 async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    problem_response(
-        &AppError::NotFound(format!("no API route for {} {}", req.method(), req.path())).problem(),
-    )
+    static METHODS: std::sync::LazyLock<crate::contract::Methods> =
+        std::sync::LazyLock::new(|| crate::contract::Methods::of(&openapi()));
+    let allow = METHODS.allowed(req.path());
+    let error = if allow.is_empty() {
+        AppError::NotFound(format!("no API route for {} {}", req.method(), req.path()))
+    } else {
+        AppError::MethodNotAllowed {
+            method: req.method().to_string(),
+            allow,
+        }
+    };
+    actix_web::ResponseError::error_response(&error)
 }
 
 /// Where the built app is, if it is.

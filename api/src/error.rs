@@ -41,6 +41,12 @@ pub enum AppError {
     },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The path exists, but not with this method; `allow` lists those it has.
+    #[error("method not allowed")]
+    MethodNotAllowed {
+        method: String,
+        allow: Vec<&'static str>,
+    },
     /// Anything unexpected: logged with its cause, shown without it.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -117,6 +123,12 @@ impl AppError {
                 "unavailable",
                 "Service unavailable",
                 what.clone(),
+                Vec::new(),
+            ),
+            AppError::MethodNotAllowed { method, allow } => (
+                "method-not-allowed",
+                "Method not allowed",
+                format!("{method} is not allowed here; use {}", allow.join(", ")),
                 Vec::new(),
             ),
             AppError::Internal(_) => (
@@ -218,6 +230,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Request { status, .. } => *status,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -245,6 +258,11 @@ impl ResponseError for AppError {
             AppError::Unavailable(_) => {
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, header::HeaderValue::from(1u64));
+            }
+            AppError::MethodNotAllowed { allow, .. } => {
+                if let Ok(v) = header::HeaderValue::from_str(&allow.join(", ")) {
+                    res.headers_mut().insert(header::ALLOW, v);
+                }
             }
             _ => {}
         }

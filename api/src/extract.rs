@@ -155,8 +155,9 @@ fn too_large(limit: usize) -> AppError {
     )
 }
 
-/// Parses JSON, telling malformed input (400) from well-formed JSON of the wrong shape (422,
-/// naming the field by its path, such as `links[0].url`).
+/// Parses a JSON object, telling malformed input (400) from well-formed JSON of the wrong
+/// shape (422, naming the field by its path, such as `links[0].url`, or `body` when it is
+/// not an object).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         AppError::request(
@@ -165,6 +166,17 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             format!("the body is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })?;
+    // Every body the API takes is a JSON object; serde would also read a struct from an
+    // array of its fields in order (`[]` as an empty patch), which no client means.
+    if !text.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => AppError::invalid_body(vec![FieldError::new(
+                "body",
+                "must be a JSON object ({...}) with the documented fields",
+            )]),
+            Err(e) => malformed(&e),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -173,13 +185,17 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             serde_json::error::Category::Data => {
                 AppError::invalid_body(vec![shape_error(&path, &inner)])
             }
-            _ => AppError::request(
-                StatusCode::BAD_REQUEST,
-                "Malformed request body",
-                format!("the body is not valid JSON: {inner}"),
-            ),
+            _ => malformed(&inner),
         }
     })
+}
+
+fn malformed(e: &serde_json::Error) -> AppError {
+    AppError::request(
+        StatusCode::BAD_REQUEST,
+        "Malformed request body",
+        format!("the body is not valid JSON: {e}"),
+    )
 }
 
 /// Names the field serde complained about: missing and unknown fields are named in the

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cache;
 pub mod client_key;
 pub mod config;
+pub mod contract;
 pub mod countries;
 pub mod db;
 pub mod error;

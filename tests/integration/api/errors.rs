@@ -1,6 +1,6 @@
 //! Bad input gets a 400 problem naming the parameter; unknown things get 404 problems.
 
-use crate::support::both_databases;
+use crate::support::{both_databases, content_type};
 
 both_databases! {
     async fn bad_parameters_are_named(app) {
@@ -40,6 +40,48 @@ both_databases! {
         app.get_problem("/api/v1/sources/no-such-source", 404).await;
         app.get_problem("/api/v1/nothing-here", 404).await;
         app.get_problem("/api/v2/stories", 404).await;
+    }
+
+    async fn other_methods_on_known_paths_are_405_with_allow(app) {
+        for (method, path, allow) in [
+            ("TRACE", "/api/v1/stories", "GET, POST"),
+            ("PUT", "/api/v1/stories", "GET, POST"),
+            ("DELETE", "/api/v1/themes", "GET"),
+            ("PUT", "/api/v1/stories/some-story", "GET, PATCH, DELETE"),
+            ("GET", "/api/v1/guestbook/7", "PATCH, DELETE"),
+            ("OPTIONS", "/api/v1/submissions", "GET, POST"),
+        ] {
+            let res = app
+                .client
+                .request(reqwest::Method::from_bytes(method.as_bytes()).expect("method"), app.url(path))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(res.status(), 405, "{method} {path}");
+            assert_eq!(
+                res.headers().get("allow").and_then(|v| v.to_str().ok()),
+                Some(allow),
+                "{method} {path}"
+            );
+            assert_eq!(content_type(&res), "application/problem+json");
+            let p: peoples_stories_shared::Problem = res.json().await.expect("problem");
+            assert_eq!(p.type_, "/problems/method-not-allowed");
+        }
+    }
+
+    async fn public_bodies_must_be_json_objects(app) {
+        for (body, status) in [("[]", 422), ("[\"Maria\", \"Hello\"]", 422), ("\"hi\"", 422), ("[1", 400)] {
+            let res = app
+                .client
+                .post(app.url("/api/v1/guestbook"))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(res.status(), status, "{body}");
+            assert_eq!(content_type(&res), "application/problem+json");
+        }
     }
 }
 

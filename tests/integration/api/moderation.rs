@@ -37,6 +37,18 @@ both_databases! {
             .await
             .expect("send");
         assert_eq!(res.status(), 415);
+        // A JSON array is not an object: serde would read `[]` as an empty patch.
+        for body in ["[]", "[\"Renamed\"]", "\"name\"", "7", "null"] {
+            let res = app.as_browser(Method::PATCH, "/api/v1/sources/1", &s)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(res.status(), 422, "{body}");
+            let p: Problem = res.json().await.expect("problem");
+            assert_eq!(p.errors[0].field, "body", "{body}");
+        }
         // Without a session, the size of the body does not matter: the answer is 401.
         let res = app.client.post(app.url("/api/v1/stories")).json(&huge).send().await.expect("send");
         assert_eq!(res.status(), 401);
