@@ -60,6 +60,16 @@ enum Command {
     Reindex,
     /// Add N deterministic synthetic stories, for benchmarks.
     Generate(GenerateArgs),
+    /// Import stories from a JSON Lines file in the API's story shape, upserting by slug:
+    /// new slugs are created, changed stories rewritten, the same ones left alone. Bad lines
+    /// are reported (line and field) and skipped; the exit status is 2 when there were any.
+    Import {
+        /// The file (`-` reads standard input).
+        file: PathBuf,
+        /// Check every line and count what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Moderator and admin accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -327,6 +337,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Import { file, dry_run } => import_command(&url, &settings, &file, dry_run),
         Command::Backup { to, force } => {
             let done = backup::backup(&url, &to, force)?;
             println!(
@@ -413,6 +424,73 @@ fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
                 user.username
             );
         }
+    }
+    Ok(())
+}
+
+fn import_command(
+    url: &DatabaseUrl,
+    settings: &Settings,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use peoples_stories_api::moderation::{import, Actor};
+    let pool = db::connect_pool(url, 1)?;
+    db::migrate(&mut *pool.get()?)?;
+    let (input, size): (Box<dyn std::io::BufRead>, u64) = if file.as_os_str() == "-" {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let f = std::fs::File::open(file)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(std::io::BufReader::new(f)), size)
+    };
+    // Drawn only when standard error is a terminal.
+    let bar =
+        indicatif::ProgressBar::new(size).with_style(indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes}, {bytes_per_sec}, {eta} left",
+        )?);
+    let started = std::time::Instant::now();
+    let report = import::import(
+        &mut *pool.get()?,
+        Actor::COMMAND_LINE,
+        input,
+        dry_run,
+        &|read| bar.set_position(read),
+    )
+    .map_err(cli_error)?;
+    bar.finish_and_clear();
+    for (line, errors) in &report.refused {
+        for e in errors {
+            eprintln!("line {line}: {}: {}", e.field, e.message);
+        }
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    println!(
+        "{verb} {} lines in {:.1} s: {} created, {} updated, {} unchanged, {} refused",
+        report.lines,
+        started.elapsed().as_secs_f64(),
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.refused.len()
+    );
+    if !dry_run && report.created + report.updated > 0 {
+        // This machine's index, when no server holds it; a running server's follower applies
+        // the same changes within a second.
+        match SearchIndex::open(&settings.index_dir).and_then(|index| index.catch_up(&pool)) {
+            Ok(_) => println!(
+                "search index {} is up to date",
+                settings.index_dir.display()
+            ),
+            Err(e) => println!(
+                "search index {} not updated here ({e}); a running server applies the changes",
+                settings.index_dir.display()
+            ),
+        }
+    }
+    if !report.refused.is_empty() {
+        std::process::exit(2);
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! returns `shared` types. SQL stays in `db`.
 
 pub mod accounts;
+pub mod import;
 pub mod queue;
 pub mod sources;
 pub mod stories;

@@ -15,10 +15,27 @@ use crate::error::{AppError, AppResult};
 use crate::seed::registrable_domain;
 
 /// A story checked against the data: its theme id, country codes and link domains.
-struct Checked {
-    story: NewStory,
+pub(super) struct Checked {
+    pub(super) story: NewStory,
     /// (url, title, registrable domain)
     links: Vec<(String, Option<String>, String)>,
+}
+
+impl Checked {
+    /// Whether one of its links belongs to `domain`.
+    pub(super) fn has_domain(&self, domain: &str) -> bool {
+        self.links.iter().any(|(_, _, d)| d == domain)
+    }
+
+    /// Whether two checked stories say the same (the slug and creation time aside).
+    pub(super) fn same_as(&self, other: &Checked) -> bool {
+        let (a, b) = (&self.story, &other.story);
+        self.links == other.links
+            && (&a.title, a.theme_id, &a.byline, a.date, &a.summary, &a.body)
+                == (&b.title, b.theme_id, &b.byline, b.date, &b.summary, &b.body)
+            && (&a.related_url, a.status, &a.updates, &a.country_codes)
+                == (&b.related_url, b.status, &b.updates, &b.country_codes)
+    }
 }
 
 fn trimmed(s: Option<String>) -> Option<String> {
@@ -26,7 +43,7 @@ fn trimmed(s: Option<String>) -> Option<String> {
 }
 
 /// Checks the shape, then the theme, countries and links; names every bad field at once.
-fn check_input(conn: &mut DbConn, input: StoryInput) -> AppResult<Checked> {
+pub(super) fn check_input(conn: &mut DbConn, input: StoryInput) -> AppResult<Checked> {
     let mut errors = input.validate();
     let theme_id = taxonomy::resolve_theme(&taxonomy::theme_rows(conn)?, &input.theme, &mut errors)
         .unwrap_or(0);
@@ -76,7 +93,7 @@ fn check_input(conn: &mut DbConn, input: StoryInput) -> AppResult<Checked> {
 }
 
 /// Gives each link its source, making sources for new domains. Inside the transaction.
-fn attach_sources(conn: &mut DbConn, c: &mut Checked) -> AppResult<()> {
+pub(super) fn attach_sources(conn: &mut DbConn, c: &mut Checked) -> AppResult<()> {
     c.story.links.clear();
     for (url, title, domain) in &c.links {
         let slug = sources::unique_slug(conn, &slug::slugify(domain))?;
@@ -95,7 +112,7 @@ fn snapshot(story: &Story, status: &str) -> serde_json::Value {
     v
 }
 
-fn load(conn: &mut DbConn, id: i64) -> AppResult<Story> {
+pub(super) fn load(conn: &mut DbConn, id: i64) -> AppResult<Story> {
     Ok(stories::load_whole(conn, &[id])?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("story {id} vanished"))?)
@@ -133,7 +150,7 @@ pub fn create_within(conn: &mut DbConn, actor: Actor, input: StoryInput) -> AppR
 }
 
 /// A story as input again, so a patch can be applied to it.
-fn as_input(story: &Story, status: &str) -> StoryInput {
+pub(super) fn as_input(story: &Story, status: &str) -> StoryInput {
     StoryInput {
         title: story.title.clone(),
         theme: story.theme.clone(),

@@ -10,6 +10,7 @@ mod contributions;
 mod errors;
 mod faults;
 mod headers;
+mod import;
 mod lifecycle;
 mod migrations;
 mod moderation;

@@ -181,6 +181,14 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Which database it runs on.
+    pub fn backend(&self) -> Backend {
+        match self._db.url.backend {
+            db::Backend::Sqlite => Backend::Sqlite,
+            db::Backend::Postgres => Backend::Postgres,
+        }
+    }
+
     /// Starts the app; panics if the backend is unavailable.
     pub async fn spawn(backend: Backend) -> TestApp {
         Self::try_spawn(backend)

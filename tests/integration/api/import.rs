@@ -1,0 +1,189 @@
+//! Importing an archive (`moderation::import`, `peoples-stories import`): stories in the
+//! API's own shape, one a line, upserted by slug into another database; bad lines reported
+//! by number and field; a second run changes nothing.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use peoples_stories_api::db::schema::stories;
+use peoples_stories_api::moderation::{import, Actor};
+use peoples_stories_shared::{Story, StoryPage};
+
+use crate::support::{both_databases, TestApp, TestDb};
+
+/// Every published story of `app`, as JSON Lines, read through the public API.
+async fn export_by_paging(app: &TestApp) -> (String, Vec<Story>) {
+    let mut all = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page: StoryPage = app
+            .get_json(&format!(
+                "/api/v1/stories?limit=100&offset={offset}&sort=oldest"
+            ))
+            .await;
+        let n = page.items.len();
+        all.extend(page.items);
+        if n < 100 {
+            break;
+        }
+        offset += 100;
+    }
+    let lines: Vec<String> = all
+        .iter()
+        .map(|s| serde_json::to_string(s).expect("json"))
+        .collect();
+    (lines.join("\n") + "\n", all)
+}
+
+fn run(db: &TestDb, text: &str, dry_run: bool) -> import::Report {
+    let mut conn = db.pool().get().expect("conn");
+    import::import(
+        &mut conn,
+        Actor::COMMAND_LINE,
+        text.as_bytes(),
+        dry_run,
+        &|_| {},
+    )
+    .expect("import")
+}
+
+/// (slug → the story as the other database's API shows it, without ids and times of change)
+fn comparable(stories: &[Story]) -> BTreeMap<String, serde_json::Value> {
+    stories
+        .iter()
+        .map(|s| {
+            let mut v = serde_json::to_value(s).expect("json");
+            let o = v.as_object_mut().expect("object");
+            o.remove("id");
+            o.remove("updated_at");
+            // Sources are numbered by each database.
+            for link in o["links"].as_array_mut().expect("links") {
+                link["source"].as_object_mut().expect("source").remove("id");
+            }
+            (s.slug.clone(), v)
+        })
+        .collect()
+}
+
+both_databases! {
+    async fn an_export_imports_into_another_database_and_again_changes_nothing(app) {
+        {
+            let mut conn = app.pool.get().expect("conn");
+            peoples_stories_api::generate::run(&mut conn, 60, 11).expect("generate");
+            peoples_stories_api::db::changes::record_rebuild(&mut conn).expect("rebuild");
+        }
+        app.search.catch_up(&app.pool).expect("index");
+        let (text, originals) = export_by_paging(&app).await;
+        assert_eq!(originals.len(), 62);
+
+        let target = TestDb::create(app.backend()).expect("target database");
+        {
+            let mut conn = target.pool().get().expect("conn");
+            peoples_stories_api::db::migrate(&mut conn).expect("migrate");
+        }
+        let count = |db: &TestDb| -> i64 {
+            stories::table
+                .count()
+                .get_result(&mut *db.pool().get().expect("conn"))
+                .expect("count")
+        };
+
+        // A dry run counts and writes nothing.
+        let dry = run(&target, &text, true);
+        assert_eq!((dry.lines, dry.created, dry.updated), (62, 62, 0));
+        assert_eq!(count(&target), 0);
+
+        let done = run(&target, &text, false);
+        assert_eq!((done.created, done.updated, done.unchanged), (62, 0, 0));
+        assert!(done.refused.is_empty(), "{:?}", done.refused);
+        let imported = {
+            let mut conn = target.pool().get().expect("conn");
+            let ids: Vec<i64> = stories::table
+                .select(stories::id)
+                .load(&mut conn)
+                .expect("ids");
+            peoples_stories_api::db::stories::load_whole(&mut conn, &ids).expect("load")
+        };
+        // The same stories, slugs and creation times included.
+        let (imported, originals_c) = (comparable(&imported), comparable(&originals));
+        assert_eq!(imported.len(), originals_c.len());
+        for (slug, want) in &originals_c {
+            assert_eq!(imported.get(slug), Some(want), "{slug}");
+        }
+
+        // Again: nothing changes, not even a story's time of change.
+        let changed_before: Vec<chrono::NaiveDateTime> = stories::table
+            .select(stories::updated_at)
+            .order(stories::id)
+            .load(&mut *target.pool().get().expect("conn"))
+            .expect("times");
+        let again = run(&target, &text, false);
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 62));
+        let changed_after: Vec<chrono::NaiveDateTime> = stories::table
+            .select(stories::updated_at)
+            .order(stories::id)
+            .load(&mut *target.pool().get().expect("conn"))
+            .expect("times");
+        assert_eq!(changed_before, changed_after);
+
+        // One story edited in the file is rewritten; bad lines are named and skipped.
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let mut edited: serde_json::Value = serde_json::from_str(&lines[5]).expect("json");
+        edited["title"] = "A corrected title".into();
+        lines[5] = edited.to_string();
+        lines.insert(10, r#"{"slug": "Not A Slug", "title": "", "theme": "happiness", "body": "Text."}"#.into());
+        lines.insert(11, "{ not json".into());
+        lines.push(r#"{"slug": "a-new-story", "title": "A new story", "theme": "justice", "body": "Three land defenders were detained.", "countries": [{"code": "KH", "name": "Cambodia"}, "Laos"]}"#.into());
+        let third = run(&target, &(lines.join("\n") + "\n"), false);
+        assert_eq!((third.created, third.updated, third.unchanged), (1, 1, 61));
+        let refused: Vec<(usize, Vec<&str>)> = third
+            .refused
+            .iter()
+            .map(|(line, errors)| (*line, errors.iter().map(|e| e.field.as_str()).collect()))
+            .collect();
+        assert_eq!(refused, [(11, vec!["slug", "title", "theme"]), (12, vec!["line"])]);
+        let title: String = stories::table
+            .filter(stories::slug.eq(&originals[5].slug))
+            .select(stories::title)
+            .first(&mut *target.pool().get().expect("conn"))
+            .expect("title");
+        assert_eq!(title, "A corrected title");
+        assert_eq!(count(&target), 63);
+    }
+}
+
+/// The command: the report on standard output, each bad line on standard error, exit
+/// status 2 when a line was refused.
+#[test]
+fn the_import_command_reports_and_fails_on_bad_lines() {
+    let db = TestDb::create(crate::support::Backend::Sqlite).expect("sqlite");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("stories.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"slug": "land-defenders-detained", "title": "Land defenders detained", "theme": "justice", "body": "Three land defenders were detained.", "countries": ["KH"]}"#,
+            "\n",
+            r#"{"slug": "x", "title": "A story", "theme": "justice", "body": "Text.", "date": "2023-13"}"#,
+            "\n"
+        ),
+    )
+    .expect("write");
+    let out = std::process::Command::new(crate::support::server_binary())
+        .env("DATABASE_URL", &db.url.target)
+        .arg("--index-dir")
+        .arg(dir.path().join("index"))
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 created, 0 updated, 0 unchanged, 1 refused"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("line 2: "), "{stderr}");
+    assert!(stderr.contains("date"), "{stderr}");
+}
