@@ -460,9 +460,9 @@ fn import_command(
     )
     .map_err(cli_error)?;
     bar.finish_and_clear();
-    for (line, errors) in &report.refused {
-        for e in errors {
-            eprintln!("line {line}: {}: {}", e.field, e.message);
+    for refused in &report.refused {
+        for e in &refused.errors {
+            eprintln!("line {}: {}: {}", refused.line, e.field, e.message);
         }
     }
     let verb = if dry_run { "would import" } else { "imported" };

@@ -24,9 +24,9 @@ pub use date::{DatePrecision, PartialDate};
 pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
 pub use moderation::{
     ApiToken, AuditEntry, AuditPage, BulkResult, CreateApiToken, CreateModerator, GuestbookAction,
-    GuestbookBulk, GuestbookPatch, LinkInput, Login, LoginResponse, ManagedStory, ManagedStoryPage,
-    Me, Moderator, NewApiToken, RejectSubmission, Role, SourceInput, SourcePatch, StoryInput,
-    StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
+    GuestbookBulk, GuestbookPatch, ImportReport, LinkInput, Login, LoginResponse, ManagedStory,
+    ManagedStoryPage, Me, Moderator, NewApiToken, RefusedLine, RejectSubmission, Role, SourceInput,
+    SourcePatch, StoryInput, StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
 };
 pub use params::{Paging, QueryReader};
 pub use problem::{FieldError, Problem};

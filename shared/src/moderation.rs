@@ -689,3 +689,30 @@ mod tests {
         assert!(check_username("ab").is_err());
     }
 }
+
+/// What an import did, or in a dry run would do (`POST /api/v1/stories/import`,
+/// `peoples-stories import`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    /// Nothing was written: the counts say what would have been.
+    pub dry_run: bool,
+    /// Lines read, blank ones aside.
+    pub lines: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Stories already exactly as the line says: left alone.
+    pub unchanged: usize,
+    /// The lines refused, in order, each with what is wrong with it.
+    pub refused: Vec<RefusedLine>,
+}
+
+/// A line an import refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedLine {
+    /// Its number, from 1.
+    pub line: usize,
+    /// Each bad field (`line` when the line is not a JSON object at all).
+    pub errors: Vec<FieldError>,
+}

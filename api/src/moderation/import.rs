@@ -14,7 +14,8 @@ use std::io::BufRead;
 
 use chrono::{DateTime, Utc};
 use peoples_stories_shared::{
-    FieldError, LinkInput, PartialDate, StoryInput, StoryStatus, UpdateInput,
+    FieldError, ImportReport as Report, LinkInput, PartialDate, RefusedLine, StoryInput,
+    StoryStatus, UpdateInput,
 };
 use serde::Deserialize;
 
@@ -143,17 +144,6 @@ impl ImportedStory {
     }
 }
 
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Report {
-    pub lines: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    /// Each refused line: its number (from 1) and what is wrong with it.
-    pub refused: Vec<(usize, Vec<FieldError>)>,
-}
-
 /// A line checked and ready to write.
 struct Ready {
     slug: String,
@@ -169,7 +159,10 @@ pub fn import(
     dry_run: bool,
     progress: &dyn Fn(u64),
 ) -> AppResult<Report> {
-    let mut report = Report::default();
+    let mut report = Report {
+        dry_run,
+        ..Report::default()
+    };
     let mut batch: Vec<(usize, ImportedStory)> = Vec::with_capacity(BATCH);
     let mut read = 0u64;
     for (i, line) in input.lines().enumerate() {
@@ -183,7 +176,10 @@ pub fn import(
         report.lines += 1;
         match crate::extract::parse_json::<ImportedStory>(line.as_bytes()) {
             Ok(story) => batch.push((line_no, story)),
-            Err(e) => report.refused.push((line_no, field_errors(e))),
+            Err(e) => report.refused.push(RefusedLine {
+                line: line_no,
+                errors: field_errors(e),
+            }),
         }
         if batch.len() >= BATCH {
             write_batch(
@@ -198,7 +194,7 @@ pub fn import(
     }
     write_batch(conn, actor, batch, dry_run, &mut report)?;
     progress(read);
-    report.refused.sort_by_key(|(line, _)| *line);
+    report.refused.sort_by_key(|r| r.line);
     Ok(report)
 }
 
@@ -259,13 +255,14 @@ fn write_batch(
                     sources,
                 });
             }
-            Ok(_) => report
-                .refused
-                .push((line, slug_error.into_iter().collect())),
+            Ok(_) => report.refused.push(RefusedLine {
+                line,
+                errors: slug_error.into_iter().collect(),
+            }),
             Err(e) => {
                 let mut errors: Vec<FieldError> = slug_error.into_iter().collect();
                 errors.extend(field_errors(e));
-                report.refused.push((line, errors));
+                report.refused.push(RefusedLine { line, errors });
             }
         }
     }

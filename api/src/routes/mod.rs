@@ -28,6 +28,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(stories::list_stories)
         .service(stories::get_story)
         .service(writes::create_story)
+        .service(writes::import_stories)
         .service(writes::update_story)
         .service(writes::delete_story)
         .service(writes::add_story_update)

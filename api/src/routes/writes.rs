@@ -5,16 +5,18 @@
 //! Each answers only after this node's search index has the change, so the story is found
 //! (or no longer found) by the very next search.
 
+use actix_web::http::{header, StatusCode};
 use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
 use peoples_stories_shared::{
-    Problem, Source, SourceInput, SourcePatch, Story, StoryInput, StoryPatch, UpdateInput,
+    ImportReport, Problem, QueryReader, Source, SourceInput, SourcePatch, Story, StoryInput,
+    StoryPatch, UpdateInput,
 };
 
 use super::json_body;
-use crate::auth::Moderator;
-use crate::error::AppResult;
+use crate::auth::{Admin, Moderator};
+use crate::error::{AppError, AppResult};
 use crate::extract::BodyBytes;
-use crate::moderation::{sources, stories};
+use crate::moderation::{import, sources, stories};
 use crate::routes::MODERATION_LIMIT;
 use crate::state::AppState;
 
@@ -220,4 +222,79 @@ pub async fn update_source(
     })
     .await??;
     Ok(web::Json(source))
+}
+
+/// Largest archive `POST /api/v1/stories/import` takes; a larger one is a 413 (use
+/// `peoples-stories import` on the server).
+pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
+/// Import stories (admins): JSON Lines, one story a line in the API's own shape, upserted by
+/// slug, exactly as `peoples-stories import` does (see README, "Importing an archive").
+/// Bad lines are reported by number and field and skipped; `dry_run=true` writes nothing.
+#[utoipa::path(
+    tag = "moderation",
+    security(("session" = ["admin"]), ("bearer" = ["admin"])),
+    params(("dry_run" = Option<bool>, Query, description = "Check and count; write nothing")),
+    request_body(
+        content = String,
+        content_type = "application/x-ndjson",
+        description = "One story a line, as `GET /api/v1/stories/{id_or_slug}` answers \
+            (`id`, `updated_at` and the like are read past)"
+    ),
+    responses(
+        (status = 200, description = "What was (or would be) done, with every refused line", body = ImportReport),
+        (status = 400, description = "A bad query parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or missing CSRF proof", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 32 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/x-ndjson", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stories/import")]
+pub async fn import_stories(
+    who: Admin,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: BodyBytes<IMPORT_LIMIT>,
+) -> AppResult<HttpResponse> {
+    let mut reader = QueryReader::new(&["dry_run"], &[]);
+    let mut dry_run = false;
+    for (k, v) in reader.pairs(req.query_string()) {
+        if k == "dry_run" {
+            match v.as_str() {
+                "true" => dry_run = true,
+                "false" => dry_run = false,
+                _ => reader.error("dry_run", "use true or false"),
+            }
+        }
+    }
+    reader.finish(()).map_err(AppError::invalid)?;
+    let essence = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !matches!(
+        essence.as_str(),
+        "application/x-ndjson" | "application/jsonl" | "application/jsonlines"
+    ) {
+        return Err(AppError::request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            "send the stories as JSON Lines with Content-Type: application/x-ndjson",
+        ));
+    }
+    let actor = who.0.actor();
+    let st = state.clone();
+    let report = crate::app::block(move || -> AppResult<ImportReport> {
+        let report = import::import(&mut *st.pool.get()?, actor, &body.0[..], dry_run, &|_| {})?;
+        if !dry_run && report.created + report.updated > 0 {
+            refresh_search(&st);
+        }
+        Ok(report)
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(report))
 }

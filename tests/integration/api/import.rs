@@ -35,7 +35,7 @@ async fn export_by_paging(app: &TestApp) -> (String, Vec<Story>) {
     (lines.join("\n") + "\n", all)
 }
 
-fn run(db: &TestDb, text: &str, dry_run: bool) -> import::Report {
+fn run(db: &TestDb, text: &str, dry_run: bool) -> peoples_stories_shared::ImportReport {
     let mut conn = db.pool().get().expect("conn");
     import::import(
         &mut conn,
@@ -139,7 +139,7 @@ both_databases! {
         let refused: Vec<(usize, Vec<&str>)> = third
             .refused
             .iter()
-            .map(|(line, errors)| (*line, errors.iter().map(|e| e.field.as_str()).collect()))
+            .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
             .collect();
         assert_eq!(refused, [(11, vec!["slug", "title", "theme"]), (12, vec!["line"])]);
         let title: String = stories::table
@@ -186,4 +186,53 @@ fn the_import_command_reports_and_fails_on_bad_lines() {
     );
     assert!(stderr.contains("line 2: "), "{stderr}");
     assert!(stderr.contains("date"), "{stderr}");
+}
+
+both_databases! {
+    async fn admins_import_through_the_api_with_the_same_report(app) {
+        use peoples_stories_shared::{ImportReport, Role};
+        use reqwest::Method;
+        crate::support::add_user(&app.pool, "ada", Role::Admin);
+        crate::support::add_user(&app.pool, "maria", Role::Moderator);
+        let admin = app.session("ada").await;
+        let moderator = app.session("maria").await;
+        let lines = concat!(
+            r#"{"slug": "land-defenders-detained", "title": "Land defenders detained", "theme": "justice", "body": "Three land defenders were detained.", "countries": ["KH"]}"#,
+            "\n",
+            r#"{"slug": "x", "title": "", "theme": "justice", "body": "Text."}"#,
+            "\n"
+        );
+        let send = |session, query: &str, content_type: &str| {
+            app.as_browser(Method::POST, &format!("/api/v1/stories/import{query}"), session)
+                .header("content-type", content_type)
+                .body(lines)
+                .send()
+        };
+        let res = send(&moderator, "", "application/x-ndjson").await.expect("send");
+        assert_eq!(res.status(), 403);
+        let res = send(&admin, "", "application/json").await.expect("send");
+        assert_eq!(res.status(), 415);
+        let res = send(&admin, "?dry_run=maybe", "application/x-ndjson").await.expect("send");
+        assert_eq!(res.status(), 400);
+
+        let res = send(&admin, "?dry_run=true", "application/x-ndjson").await.expect("send");
+        assert_eq!(res.status(), 200);
+        let dry: ImportReport = res.json().await.expect("report");
+        assert!(dry.dry_run);
+        assert_eq!((dry.lines, dry.created), (2, 1));
+        let missing: StoryPage = app.get_json("/api/v1/stories?q=defenders%20detained").await;
+        assert_eq!(missing.total, 0);
+
+        let res = send(&admin, "", "application/x-ndjson").await.expect("send");
+        assert_eq!(res.status(), 200);
+        let done: ImportReport = res.json().await.expect("report");
+        assert_eq!((done.created, done.updated, done.unchanged), (1, 0, 0));
+        assert_eq!(done.refused.len(), 1);
+        assert_eq!(done.refused[0].line, 2);
+        assert_eq!(done.refused[0].errors[0].field, "title");
+        // Found by search at once, like any moderator's write.
+        let found: StoryPage = app.get_json("/api/v1/stories?q=defenders%20detained").await;
+        assert_eq!(found.total, 1);
+        assert_eq!(found.items[0].slug, "land-defenders-detained");
+    }
 }
