@@ -21,3 +21,4 @@ pub mod search;
 pub mod seed;
 pub mod shutdown;
 pub mod state;
+pub mod syndication;

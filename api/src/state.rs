@@ -35,6 +35,8 @@ pub struct AppState {
     pub refusals: Arc<Refusals>,
     /// This node's request counts and durations (see `metrics.rs`).
     pub metrics: Arc<Metrics>,
+    /// The most stories one sitemap file lists (`--sitemap-page-size`, default 50,000).
+    pub sitemap_page_size: u64,
 }
 
 impl AppState {
@@ -61,7 +63,14 @@ impl AppState {
             passwords: Arc::new(Gate::for_this_machine()),
             refusals: Arc::new(Refusals::new(&contributions)),
             metrics: Arc::new(Metrics::new()),
+            sitemap_page_size: crate::syndication::sitemap::MAX_URLS,
         })
+    }
+
+    /// The same state with sitemap files of at most `size` stories (1 to 50,000).
+    pub fn with_sitemap_page_size(mut self, size: u64) -> AppState {
+        self.sitemap_page_size = size.clamp(1, crate::syndication::sitemap::MAX_URLS);
+        self
     }
 
     /// The same state with a response cache of `budget` bytes (0: no cache).
