@@ -84,7 +84,8 @@ async fn serve(
 ) -> AppResult<HttpResponse> {
     let q = feed_query(req.query_string())?;
     let origin = public_origin(&req, &state)?;
-    let filters = q.to_query_string();
+    // The filters alone, as the app's Follow links write them (`ListStoriesQuery::feed_href`).
+    let filters = q.filters_only().to_query_string();
     let with = |path: &str| {
         if filters.is_empty() {
             format!("{origin}{path}")
