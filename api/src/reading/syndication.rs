@@ -90,13 +90,12 @@ pub fn sitemap_files(reader: &Reader, size: u64) -> AppResult<Vec<u64>> {
     Ok(files)
 }
 
+/// A slug and when what it names last changed.
+pub type Dated = (String, DateTime<Utc>);
+
 /// The slugs and last changes of the published stories of sitemap file `n` (see
 /// `sitemap_files`), by id; None when `n` is past the last story.
-pub fn sitemap_stories(
-    reader: &Reader,
-    n: u64,
-    size: u64,
-) -> AppResult<Option<Vec<(String, DateTime<Utc>)>>> {
+pub fn sitemap_stories(reader: &Reader, n: u64, size: u64) -> AppResult<Option<Vec<Dated>>> {
     let size = size.max(1);
     let mut conn = reader.conn()?;
     let max = u64::try_from(sitemap::max_story_id(&mut conn)?).unwrap_or(0);
@@ -127,7 +126,7 @@ fn range(n: u64, size: u64) -> (i64, i64) {
 /// change.
 pub struct SitePages {
     pub themes: Vec<String>,
-    pub sources: Vec<(String, DateTime<Utc>)>,
+    pub sources: Vec<Dated>,
 }
 
 pub fn site_pages(reader: &Reader) -> AppResult<SitePages> {

@@ -34,7 +34,7 @@ fn write_story(out: &mut String, s: &Story, theme_name: &str, origin: &str) -> s
     }
     out.push_str("</p>\n");
     if let Some(summary) = &s.summary {
-        write!(out, "<p><strong>{}</strong></p>\n", escape(summary))?;
+        writeln!(out, "<p><strong>{}</strong></p>", escape(summary))?;
     }
     paragraphs(out, &s.body)?;
     if !s.updates.is_empty() {
@@ -42,7 +42,7 @@ fn write_story(out: &mut String, s: &Story, theme_name: &str, origin: &str) -> s
         for u in &s.updates {
             out.push_str("<div>");
             if let Some(d) = u.date {
-                write!(out, "<p><strong>{}</strong></p>", escape(&d.human()))?;
+                write!(out, "<p><strong>{}</strong></p>", escape(d.human()))?;
             }
             paragraphs(out, &u.body)?;
             out.push_str("</div>\n");
@@ -66,9 +66,9 @@ fn write_story(out: &mut String, s: &Story, theme_name: &str, origin: &str) -> s
             out.push_str("<li>");
             link(out, &l.url, text)?;
             let source_href = format!("{origin}/sources/{}", segment(&l.source.slug));
-            write!(
+            writeln!(
                 out,
-                " (<a href=\"{}\">{}</a>)</li>\n",
+                " (<a href=\"{}\">{}</a>)</li>",
                 escape(&source_href),
                 escape(&l.source.name)
             )?;
