@@ -115,9 +115,10 @@ async fn serve(
         Format::Atom => ("feed-atom", ATOM_TYPE),
         Format::Rss => ("feed-rss", RSS_TYPE),
     };
-    // The origin is part of the key: with none configured it is the request's host.
+    // The origin is part of the key: with none configured it is the request's host. Keyed by
+    // the sources too, as their names are in titles and entries.
     let key = format!("{origin} {filters}");
-    public_read_entry(&req, &state, route, key, Depends::Stories, move |r| {
+    public_read_entry(&req, &state, route, key, Depends::Sources, move |r| {
         let found = syndication::feed(r, &q)?;
         let title = if found.labels.is_empty() {
             SITE_NAME.to_string()
