@@ -440,6 +440,32 @@ mod tests {
     }
 
     #[test]
+    fn the_sitemap_page_size_comes_from_the_flag_then_the_file_then_50000() {
+        let resolve = |file: Option<u64>, flag: Option<u64>| {
+            Settings::resolve(
+                FileConfig {
+                    sitemap_page_size: file,
+                    ..Default::default()
+                },
+                None,
+                ServeFlags {
+                    sitemap_page_size: flag,
+                    ..Default::default()
+                },
+                None,
+                ContributionFlags::default(),
+            )
+            .sitemap_page_size
+        };
+        assert_eq!(resolve(None, None), 50_000);
+        assert_eq!(resolve(Some(1000), None), 1000);
+        assert_eq!(resolve(Some(1000), Some(3)), 3);
+        // Never past the sitemaps' limit, never 0.
+        assert_eq!(resolve(Some(80_000), None), 50_000);
+        assert_eq!(resolve(Some(0), None), 1);
+    }
+
+    #[test]
     fn the_metrics_listener_is_on_by_default_and_off_turns_it_off() {
         let resolve = |file: Option<&str>, flag: Option<&str>| {
             Settings::resolve(

@@ -21,6 +21,12 @@ async fn feed_text(app: &TestApp, path: &str, content_type: &str) -> String {
     assert_eq!(h("content-type"), content_type, "GET {path}");
     assert!(h("cache-control").starts_with("public"), "GET {path}");
     assert!(!h("etag").is_empty(), "GET {path}");
+    // The security headers of every answer: nothing a feed could load or run.
+    assert_eq!(h("x-content-type-options"), "nosniff", "GET {path}");
+    assert_eq!(
+        h("content-security-policy"),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
     res.text().await.expect("body")
 }
 
