@@ -33,6 +33,8 @@ use crate::state::AppState;
         (name = "auth", description = "Moderators' sessions: log in, log out, who am I"),
         (name = "moderation", description = "Moderators writing stories and sources"),
         (name = "accounts", description = "Admins: accounts, API tokens and the audit log"),
+        (name = "feeds", description = "Atom and RSS feeds of the newest stories, of the site or of a filter"),
+        (name = "site", description = "robots.txt, sitemaps, the icon and the web app manifest"),
     ),
     modifiers(&SecuritySchemes)
 )]
@@ -92,6 +94,7 @@ where
     )
     .service(routes::health::healthz)
     .service(routes::health::readyz)
+    .configure(routes::site::routes)
 }
 
 /// After a change this node answered successfully (any method but GET, HEAD and OPTIONS),

@@ -134,12 +134,23 @@ pub struct Entry {
     /// The ETag of each coding (`Coding::index`), made once.
     etags: [HeaderValue; 3],
     last_modified: Option<HeaderValue>,
+    /// The body's media type (`application/json` for the API's reads).
+    content_type: &'static str,
 }
 
 impl Entry {
     /// An entry holding `value` as JSON.
     pub fn json<T: Serialize>(value: &T, last_modified: Option<DateTime<Utc>>) -> AppResult<Entry> {
         let identity = serde_json::to_vec(value).map_err(|e| AppError::Internal(e.into()))?;
+        Entry::bytes(identity, "application/json", last_modified)
+    }
+
+    /// An entry holding a finished body of another media type (a feed, a sitemap).
+    pub fn bytes(
+        identity: Vec<u8>,
+        content_type: &'static str,
+        last_modified: Option<DateTime<Utc>>,
+    ) -> AppResult<Entry> {
         let tag = hex::encode(&Sha256::digest(&identity)[..12]);
         let etag = |suffix: &str| {
             HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
@@ -148,6 +159,7 @@ impl Entry {
         Ok(Entry {
             etags: [etag("")?, etag("-gz")?, etag("-br")?],
             tag,
+            content_type,
             identity: Bytes::from(identity),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
@@ -375,6 +387,25 @@ where
     F: FnOnce(&Reader) -> AppResult<T> + Send + 'static,
     T: Send,
 {
+    public_read_entry(req, state, route, query, depends, move |r| {
+        let value = read(r)?;
+        Entry::json(&value, value.last_modified())
+    })
+    .await
+}
+
+/// As `public_read`, for reads that make their own body (`Entry::bytes`): feeds, sitemaps.
+pub async fn public_read_entry<F>(
+    req: &HttpRequest,
+    state: &AppState,
+    route: &'static str,
+    query: String,
+    depends: Depends,
+    read: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce(&Reader) -> AppResult<Entry> + Send + 'static,
+{
     let coding = Coding::negotiate(req);
     let cache = &state.cache;
     // The version first, then the data: an entry is never older than its key.
@@ -395,8 +426,7 @@ where
     // A hit needs no reader: made only for a miss.
     let reader = Reader::new(state);
     let entry = crate::app::block(move || -> AppResult<Arc<Entry>> {
-        let value = read(&reader)?;
-        let entry = Entry::json(&value, value.last_modified())?;
+        let entry = read(&reader)?;
         // Compressed here, off the request's thread, in the coding this client takes.
         entry.body(coding)?;
         Ok(Arc::new(entry))
@@ -452,7 +482,7 @@ async fn respond(
     if let Some(name) = coding.header() {
         res.insert_header((header::CONTENT_ENCODING, name));
     }
-    Ok(res.content_type("application/json").body(body))
+    Ok(res.content_type(entry.content_type).body(body))
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct FileConfig {
     pub session_max_hours: Option<u32>,
     /// The metrics listener's address, or `off`.
     pub metrics_bind: Option<String>,
+    /// The most stories one sitemap file lists (1 to 50,000).
+    pub sitemap_page_size: Option<u64>,
     /// The `[contributions]` table: how the public forms defend themselves.
     pub contributions: Option<ContributionSettings>,
 }
@@ -80,6 +82,8 @@ pub struct Settings {
     /// The metrics listener's address; None when turned off (`off`).
     pub metrics_bind: Option<String>,
     pub contributions: ContributionSettings,
+    /// The most stories one sitemap file lists (default 50,000, the sitemaps.org limit).
+    pub sitemap_page_size: u64,
 }
 
 /// How the public forms (submissions, guestbook) defend themselves. Each key may come from
@@ -228,6 +232,7 @@ pub struct ServeFlags {
     pub client_key_file: Option<PathBuf>,
     pub shutdown_grace_secs: Option<u64>,
     pub metrics_bind: Option<String>,
+    pub sitemap_page_size: Option<u64>,
 }
 
 impl Settings {
@@ -246,6 +251,7 @@ impl Settings {
             client_key_file,
             shutdown_grace_secs,
             metrics_bind,
+            sitemap_page_size,
         } = serve;
         let database_url = database_url
             .or(file.database_url)
@@ -263,6 +269,10 @@ impl Settings {
         let metrics_bind = (!metrics_bind.eq_ignore_ascii_case("off") && !metrics_bind.is_empty())
             .then(|| metrics_bind.to_string());
         Settings {
+            sitemap_page_size: sitemap_page_size
+                .or(file.sitemap_page_size)
+                .unwrap_or(crate::syndication::sitemap::MAX_URLS)
+                .clamp(1, crate::syndication::sitemap::MAX_URLS),
             metrics_bind,
             client_key_file,
             contributions: contributions.over(file.contributions.unwrap_or_default()),
@@ -427,6 +437,32 @@ mod tests {
         assert_eq!(resolve(file(), Some(2)), secs(2));
         let parsed: FileConfig = toml::from_str("shutdown_grace_secs = 7").expect("toml");
         assert_eq!(resolve(parsed, None), secs(7));
+    }
+
+    #[test]
+    fn the_sitemap_page_size_comes_from_the_flag_then_the_file_then_50000() {
+        let resolve = |file: Option<u64>, flag: Option<u64>| {
+            Settings::resolve(
+                FileConfig {
+                    sitemap_page_size: file,
+                    ..Default::default()
+                },
+                None,
+                ServeFlags {
+                    sitemap_page_size: flag,
+                    ..Default::default()
+                },
+                None,
+                ContributionFlags::default(),
+            )
+            .sitemap_page_size
+        };
+        assert_eq!(resolve(None, None), 50_000);
+        assert_eq!(resolve(Some(1000), None), 1000);
+        assert_eq!(resolve(Some(1000), Some(3)), 3);
+        // Never past the sitemaps' limit, never 0.
+        assert_eq!(resolve(Some(80_000), None), 50_000);
+        assert_eq!(resolve(Some(0), None), 1);
     }
 
     #[test]

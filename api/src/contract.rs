@@ -7,7 +7,7 @@
 //! story, a 409 for a duplicate, a 429 for a rate-limited form); what follows from the
 //! operation's shape is added here:
 //!
-//! - every operation but `/healthz`: 503 (the database is unreachable or busy);
+//! - every operation that reads the database: 503 (it is unreachable or busy);
 //! - parameters in the query: 400 (a bad value, named);
 //! - a JSON body: 400 (not JSON), 413 (too large), 415 (not `application/json`), 422 (a
 //!   field's value, named; or a body that is not a JSON object);
@@ -113,7 +113,15 @@ pub fn document_errors(api: &mut OpenApi) {
 /// The shared statuses `operation` at `path` can answer.
 fn statuses(path: &str, operation: &Operation) -> Vec<&'static str> {
     let mut out = Vec::new();
-    if path != "/healthz" {
+    // What never reads the database: the probe of the process and the site's fixed files.
+    const WITHOUT_DATABASE: &[&str] = &[
+        "/healthz",
+        "/robots.txt",
+        "/favicon.svg",
+        "/favicon.ico",
+        "/manifest.webmanifest",
+    ];
+    if !WITHOUT_DATABASE.contains(&path) {
         out.push("503");
     }
     let query = operation

@@ -22,3 +22,4 @@ pub mod search;
 pub mod seed;
 pub mod shutdown;
 pub mod state;
+pub mod syndication;

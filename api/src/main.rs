@@ -185,6 +185,10 @@ struct ServeArgs {
     /// the public one; `off` turns it off (default 127.0.0.1:9464).
     #[arg(long, env = "PS_METRICS_BIND")]
     metrics_bind: Option<String>,
+    /// The most stories one sitemap file (/sitemaps/stories-{n}.xml) lists, 1 to 50,000
+    /// (default 50,000).
+    #[arg(long, env = "PS_SITEMAP_PAGE_SIZE", value_parser = clap::value_parser!(u64).range(1..=50_000))]
+    sitemap_page_size: Option<u64>,
     #[command(flatten)]
     contributions: peoples_stories_api::config::ContributionFlags,
 }
@@ -257,6 +261,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             client_key_file: a.client_key_file.clone(),
             shutdown_grace_secs: a.shutdown_grace_secs,
             metrics_bind: a.metrics_bind.clone(),
+            sitemap_page_size: a.sitemap_page_size,
         })
         .unwrap_or_default();
     let settings = Settings::resolve(
@@ -598,7 +603,8 @@ fn serve(
         auth,
         client_key,
     )?
-    .with_cache_budget(settings.cache_bytes);
+    .with_cache_budget(settings.cache_bytes)
+    .with_sitemap_page_size(settings.sitemap_page_size);
     // The follower builds the index if it is new or stale, then applies changes within a
     // second of their commit, on this node and any other sharing the database; the data
     // versions that key the response cache are read as often.

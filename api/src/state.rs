@@ -39,6 +39,8 @@ pub struct AppState {
     /// Set when `serve` was told to stop: `/readyz` answers 503 and every answer closes its
     /// connection, so the proxy sends what is left to the other nodes.
     pub draining: Arc<AtomicBool>,
+    /// The most stories one sitemap file lists (`--sitemap-page-size`, default 50,000).
+    pub sitemap_page_size: u64,
 }
 
 impl AppState {
@@ -66,7 +68,14 @@ impl AppState {
             refusals: Arc::new(Refusals::new(&contributions)),
             metrics: Arc::new(Metrics::new()),
             draining: Arc::default(),
+            sitemap_page_size: crate::syndication::sitemap::MAX_URLS,
         })
+    }
+
+    /// The same state with sitemap files of at most `size` stories (1 to 50,000).
+    pub fn with_sitemap_page_size(mut self, size: u64) -> AppState {
+        self.sitemap_page_size = size.clamp(1, crate::syndication::sitemap::MAX_URLS);
+        self
     }
 
     /// The same state with a response cache of `budget` bytes (0: no cache).

@@ -203,6 +203,31 @@ impl ListStoriesQuery {
     }
 
     /// The query string for these parameters (without the `?`), leaving out defaults.
+    /// The filters alone (keywords, countries, themes, sources, dates), without order,
+    /// paging or facets: what a feed of this list takes.
+    pub fn filters_only(&self) -> ListStoriesQuery {
+        ListStoriesQuery {
+            q: self.q.clone(),
+            country: self.country.clone(),
+            theme: self.theme.clone(),
+            source: self.source.clone(),
+            from: self.from,
+            to: self.to,
+            ..ListStoriesQuery::new()
+        }
+    }
+
+    /// The path of the feed of this list's filters: `/feeds/stories.atom?theme=justice`
+    /// (`format` is `atom` or `rss`).
+    pub fn feed_href(&self, format: &str) -> String {
+        let qs = self.filters_only().to_query_string();
+        if qs.is_empty() {
+            format!("/feeds/stories.{format}")
+        } else {
+            format!("/feeds/stories.{format}?{qs}")
+        }
+    }
+
     pub fn to_query_string(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         if let Some(q) = &self.q {
@@ -271,6 +296,22 @@ pub struct StoryPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feed_takes_the_filters_alone() {
+        let q = ListStoriesQuery::parse(
+            "q=court&theme=justice&country=KH&sort=oldest&offset=20&limit=5&facets=year",
+        )
+        .expect("parses");
+        assert_eq!(
+            q.feed_href("atom"),
+            "/feeds/stories.atom?q=court&country=KH&theme=justice"
+        );
+        assert_eq!(
+            ListStoriesQuery::new().feed_href("rss"),
+            "/feeds/stories.rss"
+        );
+    }
 
     #[test]
     fn round_trips_through_the_query_string() {

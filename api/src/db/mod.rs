@@ -10,6 +10,7 @@ pub mod contributions;
 pub mod queue;
 pub mod reference;
 pub mod schema;
+pub mod sitemap;
 pub mod snapshot;
 pub mod sources;
 pub mod stories;

@@ -12,6 +12,7 @@
 pub mod guestbook;
 pub mod manage;
 pub mod stories;
+pub mod syndication;
 pub mod taxonomy;
 
 use std::sync::Arc;

@@ -82,6 +82,49 @@ async fn theme_pages_have_their_heading_and_unknown_paths_are_not_found() {
         browser.fail(&format!("the heading is {heading:?}")).await;
     }
     browser.wait_for_texts(&[SCAM_TITLE, TREATY_TITLE]).await;
+    // Follow links to the theme's feeds, and the site's feeds in the page's head.
+    for (text, href) in [
+        (
+            "Follow this theme (Atom)",
+            "/feeds/stories.atom?theme=justice",
+        ),
+        (
+            "Follow this theme (RSS)",
+            "/feeds/stories.rss?theme=justice",
+        ),
+    ] {
+        let link = browser.wait_for_link(text).await;
+        let got = link.attr("href").await.ok().flatten();
+        if got.as_deref() != Some(href) {
+            browser
+                .fail(&format!("{text:?} links to {got:?}, not {href}"))
+                .await;
+        }
+    }
+    let head = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('link[rel=alternate], link[rel=icon], link[rel=manifest]')].map(l => l.getAttribute('href'));",
+            vec![],
+        )
+        .await
+        .expect("head links");
+    let head: Vec<String> = serde_json::from_value(head).expect("hrefs");
+    if head
+        != [
+            "/favicon.svg",
+            "/manifest.webmanifest",
+            "/feeds/stories.atom",
+            "/feeds/stories.rss",
+        ]
+    {
+        browser
+            .fail(&format!("the page's head links {head:?}"))
+            .await;
+    }
+    // The feed it names is served (the router does not take the link).
+    let res = app.get("/feeds/stories.atom?theme=justice").await;
+    assert_eq!(res.status(), 200);
 
     browser.goto("/no-such-page").await;
     browser.wait_for_text("Page not found").await;

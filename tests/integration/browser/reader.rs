@@ -160,6 +160,14 @@ async fn search_by_keyword_country_alias_facet_and_map() {
     browser
         .wait_for_texts(&[SCAM_TITLE, "1 story matches."])
         .await;
+    // The search's feed, with the search's filters.
+    let follow = browser.wait_for_link("Follow this search (Atom)").await;
+    let href = follow.attr("href").await.ok().flatten();
+    if href.as_deref() != Some("/feeds/stories.atom?country=Cambodia") {
+        browser
+            .fail(&format!("the search's feed link is {href:?}"))
+            .await;
+    }
     if browser.text().await.contains(TREATY_TITLE) {
         browser
             .fail("the Cambodia search shows the treaty story")

@@ -239,11 +239,31 @@ impl TestApp {
         Self::start_with(db, settings, None, Default::default()).await
     }
 
+    /// Starts the app on a fresh database with its state changed by `configure` (a sitemap
+    /// page size).
+    pub async fn try_spawn_configured(
+        backend: Backend,
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Option<TestApp> {
+        let db = TestDb::create(backend)?;
+        Some(Self::start_configured(db, test_settings(), None, Default::default(), configure).await)
+    }
+
     async fn start_with(
         db: TestDb,
         settings: ContributionSettings,
         cache: Option<u64>,
         auth: peoples_stories_api::auth::AuthConfig,
+    ) -> TestApp {
+        Self::start_configured(db, settings, cache, auth, |s| s).await
+    }
+
+    async fn start_configured(
+        db: TestDb,
+        settings: ContributionSettings,
+        cache: Option<u64>,
+        auth: peoples_stories_api::auth::AuthConfig,
+        configure: impl FnOnce(AppState) -> AppState,
     ) -> TestApp {
         let pool = db.pool();
         db.migrate_and_seed();
@@ -267,6 +287,7 @@ impl TestApp {
             Some(budget) => state.with_cache_budget(budget),
             None => state,
         };
+        let state = configure(state);
         state
             .follow(std::time::Duration::from_millis(200))
             .expect("followers");
@@ -755,4 +776,18 @@ pub fn content_type(res: &reqwest::Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string()
+}
+
+/// The Python with the project's pinned packages (feedparser), from `PS_PYTHON`, which
+/// `scripts/python-venv.sh` sets up. None (the test is skipped, with a message) when it is
+/// unset, except under CI=true, where it must be there.
+pub fn python() -> Option<PathBuf> {
+    match std::env::var_os("PS_PYTHON").filter(|p| !p.is_empty()) {
+        Some(p) => Some(PathBuf::from(p)),
+        None if ci() => panic!("CI=true but PS_PYTHON is unset: run scripts/python-venv.sh"),
+        None => {
+            eprintln!("skipped: PS_PYTHON is unset (source scripts/python-venv.sh to set it up)");
+            None
+        }
+    }
 }

@@ -3,6 +3,7 @@
 pub mod country_input;
 pub mod country_picker;
 pub mod elsewhere;
+pub mod follow;
 pub mod form;
 pub mod layout;
 pub mod pager;

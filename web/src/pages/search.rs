@@ -25,6 +25,7 @@ use peoples_stories_shared::{
 use crate::api;
 use crate::app::THEMES;
 use crate::components::country_input::CountryOptions;
+use crate::components::follow::FollowLinks;
 use crate::components::pager::pager;
 use crate::components::reader_form::{optional, TextField};
 use crate::components::status::{Loading, ProblemView};
@@ -277,6 +278,7 @@ pub fn SearchPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Search"</button>
             </form>
+            {move || parsed.get().ok().map(|q| view! { <FollowLinks q what="search" /> })}
             <Suspense fallback=|| view! { <Loading label="Searching…" /> }>
                 {move || Suspend::new(async move {
                     let result = results.await;

@@ -8,6 +8,7 @@ use peoples_stories_shared::{ListStoriesQuery, StoryPage, Theme};
 
 use crate::api;
 use crate::app::{SITE_NAME, THEMES};
+use crate::components::follow::FollowLinks;
 use crate::components::pager::pager;
 use crate::components::status::{Empty, Loading, ProblemView};
 use crate::components::story_card::FullStory;
@@ -96,6 +97,11 @@ fn ThemeView(slug: Memo<String>) -> impl IntoView {
                         </section>
                     }
                 })
+        }}
+        {move || {
+            let mut q = ListStoriesQuery::new();
+            q.theme = vec![slug.get()];
+            view! { <FollowLinks q what="theme" /> }
         }}
         <Suspense fallback=|| view! { <Loading label="Loading stories…" /> }>
             {move || Suspend::new(async move {
