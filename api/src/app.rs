@@ -145,6 +145,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut api = api;
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
     crate::contract::document_errors(&mut api);
+    let missed = crate::contract::document_limits(&mut api);
+    debug_assert!(missed.is_empty(), "limits without a field: {missed:?}");
     api
 }
 

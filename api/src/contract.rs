@@ -1,5 +1,6 @@
 //! The contract's shared parts: the error answers every operation can give, documented once
-//! and referenced from each operation (`document_errors`), and which methods a path has
+//! and referenced from each operation (`document_errors`), the limits the server enforces on
+//! bodies, from `shared`'s constants (`document_limits`), and which methods a path has
 //! (`Methods`, for 405 with `Allow`). Both read the OpenAPI document the routes make, so
 //! they cannot drift from the routes.
 //!
@@ -108,6 +109,107 @@ pub fn document_errors(api: &mut OpenApi) {
             }
         }
     }
+}
+
+/// The limits the server enforces on request bodies, from the same constants in `shared`
+/// (schema, property, kind, limit): a string's most characters, a list's most items, or the
+/// most characters of each item of a list of strings. Only upper bounds: the server counts a
+/// text once trimmed, so a lower bound in the schema would promise more than it accepts.
+const LIMITS: &[(&str, &str, Limit, usize)] = {
+    use peoples_stories_shared::contribution::{
+        BODY_MAX, COUNTRIES_MAX, COUNTRY_NAME_MAX, EMAIL_MAX, LINKS_MAX, MESSAGE_MAX, NAME_MAX,
+        REASON_MAX, TITLE_MAX, URL_MAX,
+    };
+    use peoples_stories_shared::moderation::{
+        PASSWORD_MAX, STORY_COUNTRIES_MAX, STORY_LINKS_MAX, STORY_UPDATES_MAX, SUMMARY_MAX,
+    };
+    use Limit::{Chars, EachChars, Items};
+    &[
+        ("CreateSubmission", "title", Chars, TITLE_MAX),
+        ("CreateSubmission", "body", Chars, BODY_MAX),
+        ("CreateSubmission", "byline", Chars, NAME_MAX),
+        ("CreateSubmission", "email", Chars, EMAIL_MAX),
+        ("CreateSubmission", "related_url", Chars, URL_MAX),
+        ("CreateSubmission", "countries", Items, COUNTRIES_MAX),
+        ("CreateSubmission", "countries", EachChars, COUNTRY_NAME_MAX),
+        ("CreateSubmission", "links", Items, LINKS_MAX),
+        ("SubmittedLink", "url", Chars, URL_MAX),
+        ("SubmittedLink", "title", Chars, TITLE_MAX),
+        ("SignGuestbook", "name", Chars, NAME_MAX),
+        ("SignGuestbook", "message", Chars, MESSAGE_MAX),
+        ("SignGuestbook", "country", Chars, COUNTRY_NAME_MAX),
+        ("StoryInput", "title", Chars, TITLE_MAX),
+        ("StoryInput", "byline", Chars, NAME_MAX),
+        ("StoryInput", "summary", Chars, SUMMARY_MAX),
+        ("StoryInput", "body", Chars, BODY_MAX),
+        ("StoryInput", "related_url", Chars, URL_MAX),
+        ("StoryInput", "countries", Items, STORY_COUNTRIES_MAX),
+        ("StoryInput", "countries", EachChars, COUNTRY_NAME_MAX),
+        ("StoryInput", "links", Items, STORY_LINKS_MAX),
+        ("StoryInput", "updates", Items, STORY_UPDATES_MAX),
+        ("StoryPatch", "title", Chars, TITLE_MAX),
+        ("StoryPatch", "byline", Chars, NAME_MAX),
+        ("StoryPatch", "summary", Chars, SUMMARY_MAX),
+        ("StoryPatch", "body", Chars, BODY_MAX),
+        ("StoryPatch", "related_url", Chars, URL_MAX),
+        ("StoryPatch", "countries", Items, STORY_COUNTRIES_MAX),
+        ("StoryPatch", "countries", EachChars, COUNTRY_NAME_MAX),
+        ("StoryPatch", "links", Items, STORY_LINKS_MAX),
+        ("StoryPatch", "updates", Items, STORY_UPDATES_MAX),
+        ("UpdateInput", "body", Chars, BODY_MAX),
+        ("LinkInput", "url", Chars, URL_MAX),
+        ("LinkInput", "title", Chars, TITLE_MAX),
+        ("RejectSubmission", "reason", Chars, REASON_MAX),
+        ("CreateModerator", "password", Chars, PASSWORD_MAX),
+    ]
+};
+
+#[derive(Clone, Copy)]
+enum Limit {
+    Chars,
+    Items,
+    EachChars,
+}
+
+/// Writes `LIMITS` into the document's schemas; returns the entries it found no place for
+/// (a renamed field: the unit test fails on any).
+pub fn document_limits(api: &mut OpenApi) -> Vec<String> {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    let mut missed = Vec::new();
+    let Some(components) = api.components.as_mut() else {
+        return vec!["components".into()];
+    };
+    for (schema, property, kind, limit) in LIMITS {
+        let prop = match components.schemas.get_mut(*schema) {
+            Some(RefOr::T(Schema::Object(o))) => o.properties.get_mut(*property),
+            _ => None,
+        };
+        let done = match (prop, kind) {
+            (Some(RefOr::T(Schema::Object(o))), Limit::Chars) => {
+                o.max_length = Some(*limit);
+                true
+            }
+            (Some(RefOr::T(Schema::Array(a))), Limit::Items) => {
+                a.max_items = Some(*limit);
+                true
+            }
+            (Some(RefOr::T(Schema::Array(a))), Limit::EachChars) => match &mut a.items {
+                ArrayItems::RefOrSchema(item) => match item.as_mut() {
+                    RefOr::T(Schema::Object(o)) => {
+                        o.max_length = Some(*limit);
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            },
+            _ => false,
+        };
+        if !done {
+            missed.push(format!("{schema}.{property}"));
+        }
+    }
+    missed
 }
 
 /// The shared statuses `operation` at `path` can answer.
@@ -224,6 +326,19 @@ mod tests {
         assert!(methods.allowed("/api/v1/stories/a/b/c").is_empty());
         assert!(methods.allowed("/api/v1/stories/").is_empty());
         assert!(methods.allowed("/api/v1/nothing").is_empty());
+    }
+
+    #[test]
+    fn every_limit_finds_its_field() {
+        // `openapi()` has applied them; applying again reports what has no place.
+        let mut api = crate::app::openapi();
+        assert_eq!(document_limits(&mut api), Vec::<String>::new());
+        let json = serde_json::to_value(&api).expect("json");
+        let title = &json["components"]["schemas"]["CreateSubmission"]["properties"]["title"];
+        assert_eq!(
+            title["maxLength"],
+            peoples_stories_shared::contribution::TITLE_MAX
+        );
     }
 
     #[test]

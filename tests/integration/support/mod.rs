@@ -175,6 +175,12 @@ pub struct TestApp {
     pub pool: Pool,
     pub search: std::sync::Arc<SearchIndex>,
     handle: actix_web::dev::ServerHandle,
+    /// The followers of the search index and the data versions, stopped and joined on drop:
+    /// left running, they would keep asking the pool for connections to a database that is
+    /// gone, and a connection attempt (libpq's SCRAM in libcrypto) still under way when the
+    /// test process exits crashes it in OpenSSL's exit-time cleanup.
+    stop: peoples_stories_api::shutdown::Stop,
+    followers: Vec<std::thread::JoinHandle<()>>,
     _index_dir: tempfile::TempDir,
     // Dropped last: the server and pool must close before the database goes.
     _db: TestDb,
@@ -288,8 +294,9 @@ impl TestApp {
             None => state,
         };
         let state = configure(state);
-        state
-            .follow(std::time::Duration::from_millis(200))
+        let stop = peoples_stories_api::shutdown::Stop::new();
+        let followers = state
+            .follow_until(std::time::Duration::from_millis(200), stop.clone())
             .expect("followers");
         let server = app::start_with_workers(listener, state, WebDist(dist), 1).expect("start");
         let handle = server.handle();
@@ -300,6 +307,8 @@ impl TestApp {
             pool,
             search,
             handle,
+            stop,
+            followers,
             _index_dir: index_dir,
             _db: db,
         }
@@ -355,6 +364,10 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         let stop = self.handle.stop(false);
         actix_rt::spawn(stop);
+        self.stop.request();
+        for follower in self.followers.drain(..) {
+            let _ = follower.join();
+        }
     }
 }
 
