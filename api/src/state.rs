@@ -35,6 +35,8 @@ pub struct AppState {
     pub refusals: Arc<Refusals>,
     /// This node's request counts and durations (see `metrics.rs`).
     pub metrics: Arc<Metrics>,
+    /// The exports running on this node (see `guard::ExportGate`).
+    pub exports: Arc<crate::guard::ExportGate>,
 }
 
 impl AppState {
@@ -61,6 +63,10 @@ impl AppState {
             passwords: Arc::new(Gate::for_this_machine()),
             refusals: Arc::new(Refusals::new(&contributions)),
             metrics: Arc::new(Metrics::new()),
+            exports: Arc::new(crate::guard::ExportGate::new(
+                crate::guard::EXPORTS_PER_CLIENT,
+                crate::guard::EXPORTS_PER_NODE,
+            )),
         })
     }
 

@@ -139,6 +139,86 @@ pub fn list(
     Ok((whole_in_order(conn, &ids)?, total))
 }
 
+/// A place in the order of change, `(updated_at, id)`: a harvest's or an export's keyset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangePos {
+    pub updated_at: NaiveDateTime,
+    pub id: i64,
+}
+
+/// The filter's stories after `after` in the order of change, `(updated_at, id)`, changed
+/// before `until` (when given), at most `limit`: ids and where each stands. Reads the
+/// `(status, updated_at, id)` index from `after` on, so each page costs its own length.
+pub fn ids_by_change(
+    conn: &mut DbConn,
+    f: &StoryFilter,
+    after: ChangePos,
+    until: Option<NaiveDateTime>,
+    limit: i64,
+) -> QueryResult<Vec<ChangePos>> {
+    let rows: Vec<(i64, NaiveDateTime)> = after_in_change_order(f, after, until)
+        .select((stories::id, stories::updated_at))
+        .order((stories::updated_at.asc(), stories::id.asc()))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, updated_at)| ChangePos { updated_at, id })
+        .collect())
+}
+
+/// How many of the filter's stories stand after `after` in the order of change (and before
+/// `until`).
+pub fn count_by_change(
+    conn: &mut DbConn,
+    f: &StoryFilter,
+    after: ChangePos,
+    until: Option<NaiveDateTime>,
+) -> QueryResult<i64> {
+    after_in_change_order(f, after, until)
+        .count()
+        .get_result(conn)
+}
+
+fn after_in_change_order(
+    f: &StoryFilter,
+    after: ChangePos,
+    until: Option<NaiveDateTime>,
+) -> BoxedStories<'_> {
+    // `updated_at >= t` first, which both databases seek to on the index; then the strict
+    // keyset, `(updated_at, id) > (t, id)`.
+    let mut q = filtered(f)
+        .filter(stories::updated_at.ge(after.updated_at))
+        .filter(
+            stories::updated_at
+                .gt(after.updated_at)
+                .or(stories::updated_at
+                    .eq(after.updated_at)
+                    .and(stories::id.gt(after.id))),
+        );
+    if let Some(until) = until {
+        q = q.filter(stories::updated_at.lt(until));
+    }
+    q
+}
+
+/// Which of `ids` match the filter and changed at or after `since`, in id order.
+pub fn matching_among(
+    conn: &mut DbConn,
+    f: &StoryFilter,
+    ids: &[i64],
+    since: Option<NaiveDateTime>,
+) -> QueryResult<Vec<i64>> {
+    let mut q = filtered(f)
+        .filter(stories::id.eq_any(ids))
+        .select(stories::id)
+        .order(stories::id.asc());
+    if let Some(since) = since {
+        q = q.filter(stories::updated_at.ge(since));
+    }
+    q.load(conn)
+}
+
 /// Whether the search index should page this published-only filter: `list` walks an index in
 /// order for no filter, themes, dates and one country, but sorts every match for sources and
 /// for several countries.

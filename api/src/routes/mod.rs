@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod contributions;
+pub mod export;
 pub mod health;
 pub mod manage;
 pub mod queue;
@@ -26,6 +27,9 @@ use crate::error::AppResult;
 /// Everything under `/api/v1`. Registered with `.service()` so utoipa collects each route.
 pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(stories::list_stories)
+        // Before `/stories/{id_or_slug}`, which would take their names as slugs.
+        .service(export::export_stories)
+        .service(export::list_tombstones)
         .service(stories::get_story)
         .service(writes::create_story)
         .service(writes::update_story)
