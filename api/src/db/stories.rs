@@ -444,26 +444,44 @@ pub fn insert(conn: &mut DbConn, s: &NewStory) -> QueryResult<i64> {
     let now = Utc::now().naive_utc();
     let created = s.created_at.unwrap_or(now);
     let (y, m, d) = date_parts(s.date);
-    diesel::insert_into(stories::table)
-        .values((
-            stories::slug.eq(&s.slug),
-            stories::title.eq(&s.title),
-            stories::theme_id.eq(s.theme_id),
-            stories::byline.eq(&s.byline),
-            stories::date_year.eq(y),
-            stories::date_month.eq(m),
-            stories::date_day.eq(d),
-            stories::date_start.eq(s.date.map(|d| d.first_day_key())),
-            stories::date_end.eq(s.date.map(|d| d.last_day_key())),
-            stories::sort_key.eq(s.date.map(|d| d.first_day_key()).unwrap_or(0)),
-            stories::summary.eq(&s.summary),
-            stories::body.eq(&s.body),
-            stories::related_url.eq(&s.related_url),
-            stories::status.eq(s.status),
-            stories::created_at.eq(created),
-            stories::updated_at.eq(created),
-        ))
-        .execute(conn)?;
+    let row = (
+        stories::slug.eq(&s.slug),
+        stories::title.eq(&s.title),
+        stories::theme_id.eq(s.theme_id),
+        stories::byline.eq(&s.byline),
+        stories::date_year.eq(y),
+        stories::date_month.eq(m),
+        stories::date_day.eq(d),
+        stories::date_start.eq(s.date.map(|d| d.first_day_key())),
+        stories::date_end.eq(s.date.map(|d| d.last_day_key())),
+        stories::sort_key.eq(s.date.map(|d| d.first_day_key()).unwrap_or(0)),
+        stories::summary.eq(&s.summary),
+        stories::body.eq(&s.body),
+        stories::related_url.eq(&s.related_url),
+        stories::status.eq(s.status),
+        stories::created_at.eq(created),
+        stories::updated_at.eq(created),
+    );
+    if matches!(conn, DbConn::Sqlite(_)) {
+        // BACKEND-SPECIFIC: SQLite gives a new row the largest id + 1, so the id of the newest
+        // story would come back once it is deleted; harvesters hold it, and its tombstone
+        // names it. Ids are given past every story and tombstone. PostgreSQL's identity
+        // never hands out an id twice.
+        let stories_max: Option<i64> = stories::table
+            .select(diesel::dsl::max(stories::id))
+            .first(conn)?;
+        let stones_max: Option<i64> = super::schema::story_tombstones::table
+            .select(diesel::dsl::max(super::schema::story_tombstones::story_id))
+            .first(conn)?;
+        let next = stories_max.unwrap_or(0).max(stones_max.unwrap_or(0)) + 1;
+        diesel::insert_into(stories::table)
+            .values((stories::id.eq(next), row))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(stories::table)
+            .values(row)
+            .execute(conn)?;
+    }
     let id: i64 = stories::table
         .filter(stories::slug.eq(&s.slug))
         .select(stories::id)
