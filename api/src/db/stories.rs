@@ -536,6 +536,9 @@ pub fn slug_exists(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
     .get_result(conn)
 }
 
+/// Slugs no story may take: the names of routes beside `/api/v1/stories/{id_or_slug}`.
+pub const RESERVED_SLUGS: [&str; 2] = ["export", "tombstones"];
+
 /// A slug for a title that no story has yet: the title's slug, then `-2`, `-3`, ...
 pub fn unique_slug(conn: &mut DbConn, title: &str) -> QueryResult<String> {
     let mut base = slug::slugify(title);
@@ -546,7 +549,7 @@ pub fn unique_slug(conn: &mut DbConn, title: &str) -> QueryResult<String> {
     if base.is_empty() {
         base = "story".into();
     }
-    if !slug_exists(conn, &base)? {
+    if !RESERVED_SLUGS.contains(&base.as_str()) && !slug_exists(conn, &base)? {
         return Ok(base);
     }
     for n in 2.. {

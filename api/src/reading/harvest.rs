@@ -39,18 +39,19 @@ impl CursorKind {
     }
 }
 
-/// The cursor after `pos`: base64url of `<kind><version>.<nanoseconds>.<id>`.
-pub fn encode_cursor(kind: CursorKind, pos: ChangePos) -> String {
+/// The cursor after `pos`: base64url of `<kind><version>.<nanoseconds>.<id>.<left>`, where
+/// `left` is how many stories the walk had left after `pos` (its `total` from then on).
+pub fn encode_cursor(kind: CursorKind, pos: ChangePos, left: i64) -> String {
     let nanos = pos
         .updated_at
         .and_utc()
         .timestamp_nanos_opt()
         .unwrap_or(i64::MAX);
-    URL_SAFE_NO_PAD.encode(format!("{}.{nanos}.{}", kind.tag(), pos.id))
+    URL_SAFE_NO_PAD.encode(format!("{}.{nanos}.{}.{left}", kind.tag(), pos.id))
 }
 
-/// Reads a cursor this API gave out, else a 400 naming `cursor`.
-pub fn decode_cursor(kind: CursorKind, cursor: &str) -> AppResult<ChangePos> {
+/// Reads a cursor this API gave out (its place and what was left), else a 400 naming `cursor`.
+pub fn decode_cursor(kind: CursorKind, cursor: &str) -> AppResult<(ChangePos, i64)> {
     let bad = || {
         AppError::field(
             "cursor",
@@ -60,21 +61,21 @@ pub fn decode_cursor(kind: CursorKind, cursor: &str) -> AppResult<ChangePos> {
     };
     let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
-    let mut parts = text.split('.');
-    let (Some(tag), Some(nanos), Some(id), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let parts: Vec<&str> = text.split('.').collect();
+    let [tag, nanos, id, left] = parts.as_slice() else {
         return Err(bad());
     };
-    if tag != kind.tag() {
+    if *tag != kind.tag() {
         return Err(bad());
     }
     let nanos: i64 = nanos.parse().map_err(|_| bad())?;
     let id: i64 = id.parse().map_err(|_| bad())?;
-    Ok(ChangePos {
+    let left: i64 = left.parse().map_err(|_| bad())?;
+    let pos = ChangePos {
         updated_at: DateTime::from_timestamp_nanos(nanos).naive_utc(),
         id,
-    })
+    };
+    Ok((pos, left))
 }
 
 /// Where a walk starts: after the cursor, or at `since` (inclusive), or at the beginning.
@@ -83,19 +84,34 @@ pub fn start(
     cursor: Option<&str>,
     since: Option<DateTime<Utc>>,
 ) -> AppResult<ChangePos> {
+    Ok(resume(kind, cursor, since)?.0)
+}
+
+/// As `start`, with what the cursor says was left (None without a cursor).
+fn resume(
+    kind: CursorKind,
+    cursor: Option<&str>,
+    since: Option<DateTime<Utc>>,
+) -> AppResult<(ChangePos, Option<i64>)> {
     match (cursor, since) {
-        (Some(c), _) => decode_cursor(kind, c),
-        (None, Some(t)) => Ok(ChangePos {
-            updated_at: t.naive_utc(),
-            id: i64::MIN,
-        }),
+        (Some(c), _) => decode_cursor(kind, c).map(|(pos, left)| (pos, Some(left))),
+        (None, Some(t)) => Ok((
+            ChangePos {
+                updated_at: t.naive_utc(),
+                id: i64::MIN,
+            },
+            None,
+        )),
         // Year 1, which both databases hold (and SQLite's text compares correctly).
-        (None, None) => Ok(ChangePos {
-            updated_at: NaiveDate::from_ymd_opt(1, 1, 1)
-                .unwrap_or_default()
-                .and_time(NaiveTime::MIN),
-            id: i64::MIN,
-        }),
+        (None, None) => Ok((
+            ChangePos {
+                updated_at: NaiveDate::from_ymd_opt(1, 1, 1)
+                    .unwrap_or_default()
+                    .and_time(NaiveTime::MIN),
+                id: i64::MIN,
+            },
+            None,
+        )),
     }
 }
 
@@ -137,18 +153,24 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let from = start(CursorKind::Stories, q.cursor.as_deref(), q.updated_since)?;
+    let (from, carried) = resume(CursorKind::Stories, q.cursor.as_deref(), q.updated_since)?;
     let mut conn = reader.conn()?;
     let themes = taxonomy::theme_rows(&mut conn)?;
     let filter = super::stories::resolve_filter(&mut conn, &themes, q)?;
     let until = (Utc::now() - SETTLE).naive_utc();
     let positions =
         db_stories::ids_by_change(&mut conn, &filter, from, Some(until), i64::from(q.limit))?;
-    let total = db_stories::count_by_change(&mut conn, &filter, from, Some(until))?;
+    // Counted once, at the start of a walk (counting from every cursor would walk the rest of
+    // the index on each page); then carried in the cursor, less the stories passed.
+    let passed = positions.len() as i64;
+    let total = match carried {
+        Some(left) => left.max(passed),
+        None => db_stories::count_by_change(&mut conn, &filter, from, Some(until))?,
+    };
     let ids: Vec<i64> = positions.iter().map(|p| p.id).collect();
     let items = db_stories::whole_in_order(&mut conn, &ids)?;
     let last = positions.last().copied().unwrap_or(from);
-    let next_cursor = encode_cursor(CursorKind::Stories, last);
+    let next_cursor = encode_cursor(CursorKind::Stories, last, (total - passed).max(0));
     let next = (positions.len() == q.limit as usize).then(|| {
         let mut n = q.clone();
         n.updated_since = None;
@@ -185,7 +207,7 @@ pub fn tombstones(reader: &Reader, q: &TombstoneQuery) -> AppResult<TombstonePag
             id: r.story_id,
         })
         .unwrap_or(from);
-    let next_cursor = encode_cursor(CursorKind::Tombstones, last);
+    let next_cursor = encode_cursor(CursorKind::Tombstones, last, 0);
     let next = (rows.len() == q.limit as usize).then(|| {
         let n = TombstoneQuery {
             since: None,
@@ -224,10 +246,17 @@ mod tests {
             updated_at: DateTime::from_timestamp_nanos(1_764_532_800_123_456_789).naive_utc(),
             id: 42,
         };
-        let c = encode_cursor(CursorKind::Stories, pos);
-        assert_eq!(decode_cursor(CursorKind::Stories, &c).ok(), Some(pos));
+        let c = encode_cursor(CursorKind::Stories, pos, 7);
+        assert_eq!(decode_cursor(CursorKind::Stories, &c).ok(), Some((pos, 7)));
         assert!(decode_cursor(CursorKind::Tombstones, &c).is_err());
-        for bad in ["", "!!!", "czEuMS4y.x", &URL_SAFE_NO_PAD.encode("s1.x.2")] {
+        for bad in [
+            "",
+            "!!!",
+            "czEuMS4y.x",
+            &URL_SAFE_NO_PAD.encode("s1.x.2.0"),
+            &URL_SAFE_NO_PAD.encode("s1.1.2"),
+            &URL_SAFE_NO_PAD.encode("s1.1.2.3.4"),
+        ] {
             assert!(decode_cursor(CursorKind::Stories, bad).is_err(), "{bad}");
         }
     }

@@ -62,6 +62,8 @@ pub struct ListStoriesParams {
     /// Harvesting: stories changed at or after this RFC 3339 time, ordered by change
     /// (`updated_at`, then `id`), oldest first; the answer carries `next_cursor`. Not with
     /// `q`, `facets`, `sort` or `offset`. Pages reach changes made more than 2 seconds ago.
+    /// `total` is how many stories were left when the walk began here, less those passed
+    /// since (counted once, not on every page).
     #[param(example = "2026-11-30T00:00:00Z")]
     updated_since: Option<String>,
     /// Harvesting: the `next_cursor` of the last page (opaque), to go on from there without

@@ -217,6 +217,14 @@ both_databases! {
         }
     }
 
+    async fn a_story_called_export_is_still_found_by_its_slug(app) {
+        let id = insert_story(&app.pool, "Export", "text", "peace", &["FR"], None);
+        let story: Story = app.get_json(&format!("/api/v1/stories/{id}")).await;
+        assert_eq!(story.slug, "export-2");
+        let again: Story = app.get_json("/api/v1/stories/export-2").await;
+        assert_eq!(again.id, id);
+    }
+
     async fn a_long_query_is_named(app) {
         let p = app.get_problem(&format!("/api/v1/stories/export?q={}", "a".repeat(257)), 400).await;
         assert_eq!(p.errors[0].field, "q");
