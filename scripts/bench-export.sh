@@ -27,7 +27,7 @@ if [ "${REUSE:-0}" != 1 ] || [ ! -f "$db" ]; then
     DATABASE_URL="$db" "$bin" generate --stories "$STORIES" --seed "$SEED" >&2
 fi
 start_server "$db" "$BENCH_DIR/server.log" "/api/v1/stories?q=$WORD&limit=1" --index-dir "$index_dir"
-rss() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+rss() { awk -v k="$2:" '$1 == k {printf "%.0f\n", $2 / 1024}' "/proc/$1/status"; }
 
 # measure LABEL PATH: one curl of PATH, the server's RSS sampled meanwhile.
 measure() {
@@ -54,21 +54,26 @@ echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 measure "CSV, everything" "/api/v1/stories/export?format=csv"
 measure "JSON Lines, everything" "/api/v1/stories/export?format=jsonl"
 measure "CSV, title,slug,date" "/api/v1/stories/export?format=csv&fields=title,slug,date"
+measure "CSV, theme=justice" "/api/v1/stories/export?format=csv&theme=justice"
 measure "JSON Lines, q=$WORD" "/api/v1/stories/export?format=jsonl&q=$WORD"
 
-# A harvest walk: every story by cursor, 100 a page.
-start=$(date +%s.%N)
-cursor="" pages=0 n=0
-path="/api/v1/stories?updated_since=1970-01-01T00:00:00Z&limit=100&fields=slug"
-while :; do
-    page=$(curl -fsS "$base$path")
-    n=$((n + $(jq '.items | length' <<<"$page")))
-    pages=$((pages + 1))
-    next=$(jq -r '.next // empty' <<<"$page")
-    [ -z "$next" ] && break
-    path=$next
-done
-end=$(date +%s.%N)
-awk -v n="$n" -v p="$pages" -v s="$(echo "$end - $start" | bc)" -v r="$(rss "$server_pid" VmRSS)" 'BEGIN {
-    printf "\nharvest walk: %d stories in %d pages (limit=100, fields=slug) in %.1f s, %.0f stories/s; RSS after %d MiB\n", n, p, s, n / s, r }'
+# A harvest walk: every settled story by cursor, 100 a page, timed page by page.
+python3 - "$base" <<'PY'
+import json, sys, time, urllib.request
+base, path, n, times = sys.argv[1], "/api/v1/stories?updated_since=1970-01-01T00:00:00Z&limit=100&fields=slug", 0, []
+start = time.monotonic()
+while path:
+    t = time.monotonic()
+    with urllib.request.urlopen(base + path) as r:
+        page = json.load(r)
+    times.append(time.monotonic() - t)
+    n += len(page["items"])
+    path = page["next"]
+total = time.monotonic() - start
+times.sort()
+print(f"\nharvest walk: {n} stories in {len(times)} pages (limit=100, fields=slug) in {total:.1f} s, "
+      f"{n / total:.0f} stories/s; a page p50 {times[len(times) // 2] * 1000:.1f} ms, "
+      f"p99 {times[int(len(times) * 0.99)] * 1000:.1f} ms")
+PY
+echo "RSS after: $(rss "$server_pid" VmRSS) MiB, high-water mark $(rss "$server_pid" VmHWM) MiB"
 stop_server
