@@ -225,6 +225,43 @@ both_databases! {
         assert_eq!(again.id, id);
     }
 
+    async fn a_client_runs_two_exports_at_once_then_gets_429(app) {
+        {
+            // Enough stories (about 30 MB) that an export held by a client that does not
+            // read cannot finish into the socket buffers and the channel.
+            let mut conn = app.pool.get().expect("conn");
+            peoples_stories_api::generate::run(&mut conn, 10_000, 3).expect("generate");
+        }
+        let url = app.url("/api/v1/stories/export?format=jsonl");
+        let first = app.client.get(&url).send().await.expect("first");
+        let second = app.client.get(&url).send().await.expect("second");
+        assert_eq!((first.status().as_u16(), second.status().as_u16()), (200, 200));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let res = app.get("/api/v1/stories/export?format=csv").await;
+        assert_eq!(res.status(), 429);
+        assert_eq!(res.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("10"));
+        assert_eq!(
+            res.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+        // Readers are not held up meanwhile.
+        let page: StoryPage = app.get_json("/api/v1/stories?theme=justice").await;
+        assert_eq!(page.items.len(), 20);
+        // A client that hangs up gives its place back.
+        drop(first);
+        let mut admitted = false;
+        for _ in 0..50 {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let res = app.get("/api/v1/stories/export?format=csv&fields=title&theme=peace").await;
+            if res.status() == 200 {
+                admitted = true;
+                break;
+            }
+        }
+        assert!(admitted, "an export was admitted once another ended");
+        drop(second);
+    }
+
     async fn a_long_query_is_named(app) {
         let p = app.get_problem(&format!("/api/v1/stories/export?q={}", "a".repeat(257)), 400).await;
         assert_eq!(p.errors[0].field, "q");
