@@ -38,7 +38,7 @@ pub struct Tombstone {
 pub struct TombstonePage {
     pub items: Vec<Tombstone>,
     /// Where to go on from, also when this page is empty: keep it and ask again later.
-    pub next_cursor: String,
+    pub cursor: String,
     /// The next page's URL while this one is full, else null (the end, for now).
     pub next: Option<String>,
 }
@@ -48,7 +48,7 @@ pub struct TombstonePage {
 pub struct TombstoneQuery {
     /// Removals at or after this time.
     pub since: Option<DateTime<Utc>>,
-    /// Where the last page ended (opaque, from `next_cursor`); read by the API.
+    /// Where the last page ended (opaque, from the last answer's `cursor`); read by the API.
     pub cursor: Option<String>,
     pub limit: u32,
 }

@@ -89,7 +89,7 @@ pub struct ListStoriesQuery {
     pub facets: Vec<String>,
     /// Harvesting: stories changed at or after this time, ordered by change.
     pub updated_since: Option<DateTime<Utc>>,
-    /// Harvesting: where the last page ended (opaque, from `next_cursor`); read by the API.
+    /// Harvesting: where the last page ended (opaque, from the last answer's `cursor`); read by the API.
     pub cursor: Option<String>,
     /// The story fields to return (`id` always comes); empty: all of them.
     pub fields: Vec<String>,
@@ -363,7 +363,7 @@ pub struct StoryPage {
     /// When harvesting (`updated_since` or `cursor`): the cursor to ask for the next page
     /// with, also when this page is empty (keep it and ask again later). Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 #[cfg(test)]

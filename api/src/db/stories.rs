@@ -202,21 +202,20 @@ fn after_in_change_order(
     q
 }
 
-/// Which of `ids` match the filter and changed at or after `since`, in id order.
+/// Which of `ids` match the filter and stand after `after` (and before `until`) in the
+/// order of change, in id order.
 pub fn matching_among(
     conn: &mut DbConn,
     f: &StoryFilter,
     ids: &[i64],
-    since: Option<NaiveDateTime>,
+    after: ChangePos,
+    until: Option<NaiveDateTime>,
 ) -> QueryResult<Vec<i64>> {
-    let mut q = filtered(f)
+    after_in_change_order(f, after, until)
         .filter(stories::id.eq_any(ids))
         .select(stories::id)
-        .order(stories::id.asc());
-    if let Some(since) = since {
-        q = q.filter(stories::updated_at.ge(since));
-    }
-    q.load(conn)
+        .order(stories::id.asc())
+        .load(conn)
 }
 
 /// Whether the search index should page this published-only filter: `list` walks an index in

@@ -5,8 +5,14 @@
 //! on the `(status, updated_at, id)` index; with keywords the set of matching ids comes from
 //! the search index (eight bytes a match) and the stories in id order. Each batch takes a
 //! pool connection of its own and gives it back, so a long export never holds one while its
-//! client reads. A story changed while an export runs may come twice, its latest version
-//! last; none is skipped.
+//! client reads.
+//!
+//! An export holds every story changed from its `cursor` or `updated_since` on, up to the
+//! moment each batch is read (a story changed while it runs may come twice, its latest
+//! version last). Its `cursor` (the `X-Cursor` header) is the horizon two seconds before it
+//! began (`harvest::horizon`): an export or walk from it brings every later change, so exports
+//! chained by cursor never skip a story; one changed within those two seconds or during the
+//! export may come again.
 
 use chrono::DateTime;
 use peoples_stories_shared::{ListStoriesQuery, Story, StoryPage, STORY_FIELDS};
@@ -27,10 +33,11 @@ pub struct Export {
     filter: StoryFilter,
     /// With keywords: the matching ids not read yet, in id order.
     ids: Option<std::vec::IntoIter<i64>>,
-    /// Without: the last story read, in the order of change.
+    /// Where the export starts (with keywords), or the last story read (without), in the
+    /// order of change.
     after: ChangePos,
-    /// With keywords and `updated_since`: the bound the database applies.
-    since: Option<chrono::NaiveDateTime>,
+    /// Where the next export from this one's cursor starts (`harvest::horizon` at the start).
+    until: chrono::NaiveDateTime,
     done: bool,
 }
 
@@ -46,7 +53,8 @@ pub fn plan(reader: &Reader, q: &ListStoriesQuery) -> AppResult<Export> {
     let mut conn = reader.conn()?;
     let themes = taxonomy::theme_rows(&mut conn)?;
     let filter = super::stories::resolve_filter(&mut conn, &themes, q)?;
-    let after = harvest::start(CursorKind::Stories, None, q.updated_since)?;
+    let after = harvest::start(CursorKind::Stories, q.cursor.as_deref(), q.updated_since)?;
+    let until = harvest::horizon();
     let ids = match &q.q {
         None => None,
         Some(text) => {
@@ -81,12 +89,17 @@ pub fn plan(reader: &Reader, q: &ListStoriesQuery) -> AppResult<Export> {
         filter,
         ids,
         after,
-        since: q.updated_since.map(|t| t.naive_utc()),
+        until,
         done: false,
     })
 }
 
 impl Export {
+    /// The cursor to continue from once this export is read: its horizon.
+    pub fn cursor(&self) -> String {
+        harvest::cursor_at(self.until)
+    }
+
     /// The next batch of stories, whole; None at the end.
     pub fn next_batch(&mut self, reader: &Reader) -> AppResult<Option<Vec<Story>>> {
         if self.done {
@@ -102,8 +115,13 @@ impl Export {
                         self.done = true;
                         return Ok(None);
                     }
-                    let found =
-                        db_stories::matching_among(&mut conn, &self.filter, &chunk, self.since)?;
+                    let found = db_stories::matching_among(
+                        &mut conn,
+                        &self.filter,
+                        &chunk,
+                        self.after,
+                        None,
+                    )?;
                     if !found.is_empty() {
                         return Ok(Some(db_stories::whole_in_order(&mut conn, &found)?));
                     }

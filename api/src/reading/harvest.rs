@@ -10,7 +10,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, Utc};
 use peoples_stories_shared::{
     ListStoriesQuery, RemovalReason, StoryPage, Tombstone, TombstonePage, TombstoneQuery,
 };
@@ -22,6 +22,25 @@ use crate::error::{AppError, AppResult};
 
 /// How long ago a change must be for a harvest page to reach it.
 pub const SETTLE: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
+/// The end of what a page or an export reaches now: changes made more than `SETTLE` ago,
+/// to the microsecond (what PostgreSQL keeps), so that a cursor at it means the same to both
+/// databases.
+pub fn horizon() -> NaiveDateTime {
+    (Utc::now() - SETTLE).naive_utc().trunc_subsecs(6)
+}
+
+/// The cursor of everything changed at or after `until`: what comes after an export.
+pub fn cursor_at(until: NaiveDateTime) -> String {
+    encode_cursor(
+        CursorKind::Stories,
+        ChangePos {
+            updated_at: until,
+            id: i64::MIN,
+        },
+        0,
+    )
+}
 
 /// What a cursor points into: the stories' order of change, or the tombstones'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +74,7 @@ pub fn decode_cursor(kind: CursorKind, cursor: &str) -> AppResult<(ChangePos, i6
     let bad = || {
         AppError::field(
             "cursor",
-            "not a cursor of this list: pass back the `next_cursor` an earlier page gave, \
+            "not a cursor of this list: pass back the `cursor` an earlier answer gave, \
              or start again with a time",
         )
     };
@@ -147,7 +166,7 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
         refuse(
             &mut errors,
             "offset",
-            "a harvest pages by 'cursor' (from 'next_cursor'), not by offset",
+            "a harvest pages by 'cursor' (from an answer's 'cursor'), not by offset",
         );
     }
     if !errors.is_empty() {
@@ -157,7 +176,7 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
     let mut conn = reader.conn()?;
     let themes = taxonomy::theme_rows(&mut conn)?;
     let filter = super::stories::resolve_filter(&mut conn, &themes, q)?;
-    let until = (Utc::now() - SETTLE).naive_utc();
+    let until = horizon();
     let positions =
         db_stories::ids_by_change(&mut conn, &filter, from, Some(until), i64::from(q.limit))?;
     // Counted once, at the start of a walk (counting from every cursor would walk the rest of
@@ -185,14 +204,14 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
         next,
         prev: None,
         facets: Default::default(),
-        next_cursor: Some(next_cursor),
+        cursor: Some(next_cursor),
     })
 }
 
 /// Stories that left the archive after the cursor (or since a time), oldest removal first.
 pub fn tombstones(reader: &Reader, q: &TombstoneQuery) -> AppResult<TombstonePage> {
     let from = start(CursorKind::Tombstones, q.cursor.as_deref(), q.since)?;
-    let until = (Utc::now() - SETTLE).naive_utc();
+    let until = horizon();
     let rows = tombstones::after(
         &mut *reader.conn()?,
         from.updated_at,
@@ -231,7 +250,7 @@ pub fn tombstones(reader: &Reader, q: &TombstoneQuery) -> AppResult<TombstonePag
         .collect();
     Ok(TombstonePage {
         items,
-        next_cursor,
+        cursor: next_cursor,
         next,
     })
 }

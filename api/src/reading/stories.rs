@@ -113,7 +113,7 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
         next,
         prev,
         facets,
-        next_cursor: None,
+        cursor: None,
     })
 }
 

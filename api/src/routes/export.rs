@@ -20,7 +20,7 @@ use crate::state::AppState;
 const CHANNEL_CHUNKS: usize = 4;
 
 /// The list's parameters an export does not take: it has no pages and one order.
-const NOT_FOR_EXPORT: [&str; 5] = ["limit", "offset", "facets", "cursor", "sort"];
+const NOT_FOR_EXPORT: [&str; 4] = ["limit", "offset", "facets", "sort"];
 
 /// The query parameters of `GET /api/v1/stories/export`, described for OpenAPI.
 #[derive(IntoParams)]
@@ -46,6 +46,9 @@ pub struct ExportParams {
     /// Stories changed at or after this RFC 3339 time.
     #[param(example = "2026-11-30T00:00:00Z")]
     updated_since: Option<String>,
+    /// Stories changed after this cursor: an earlier export's `X-Cursor` header, or a list
+    /// page's `cursor` (not with `updated_since`).
+    cursor: Option<String>,
     /// Story fields to export, comma-separated or repeated; `id` always comes. Default: all
     /// but `highlight` (which an export never has).
     #[param(example = "title,slug,date,countries")]
@@ -61,8 +64,11 @@ enum Format {
 /// Every published story the filters match, as CSV or JSON Lines, streamed in batches in
 /// constant memory.
 ///
-/// Order: by change, `(updated_at, id)`, oldest first; with `q`, by id. A story changed while
-/// the export runs may come twice, its latest version last.
+/// Order: by change, `(updated_at, id)`, oldest first; with `q`, by id. A story changed
+/// while the export runs may come twice, its latest version last. The `X-Cursor` header is
+/// the cursor of what changes from two seconds before the export began (`cursor=` on the
+/// export or the list): exports chained by it never skip a story (one changed within those
+/// seconds may come again).
 ///
 /// **CSV** (RFC 4180, UTF-8, CRLF line ends, a header row naming the fields, one row a story):
 /// `countries` holds the alpha-2 codes joined by `;` (`KH;LA`); `links` and `updates` hold
@@ -81,6 +87,7 @@ enum Format {
     params(ExportParams),
     responses(
         (status = 200, description = "The stories, streamed",
+            headers(("X-Cursor" = String, description = "The cursor of what changes after this export")),
             content((String = "text/csv"), (Story = "application/x-ndjson"))),
         (status = 400, description = "A parameter is invalid or unknown; `errors` names it",
             body = Problem, content_type = "application/problem+json"),
@@ -103,6 +110,7 @@ pub async fn export_stories(
     let plan_q = q.clone();
     let export = crate::app::block(move || reading::export::plan(&planner, &plan_q)).await??;
     let fields = reading::export::chosen_fields(&q.fields);
+    let cursor = export.cursor();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL_CHUNKS);
     let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
@@ -128,6 +136,7 @@ pub async fn export_stories(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{file}\""),
         ))
+        .insert_header(("X-Cursor", cursor))
         .streaming(body))
 }
 
@@ -158,7 +167,8 @@ fn parse_export(req: &HttpRequest) -> AppResult<(Format, ListStoriesQuery)> {
                 key.as_ref(),
                 format!(
                     "an export takes no '{key}': it has no pages and one order; its parameters \
-                     are format, q, country, theme, source, from, to, updated_since, fields"
+                     are format, q, country, theme, source, from, to, updated_since, cursor, \
+                     fields"
                 ),
             ));
         } else {
@@ -330,7 +340,7 @@ pub fn defuse(cell: String) -> String {
     params(
         ("since" = Option<String>, Query, description = "Removals at or after this RFC 3339 time; \
             without it and without `cursor`, from the beginning", example = "2026-11-30T00:00:00Z"),
-        ("cursor" = Option<String>, Query, description = "The `next_cursor` of the last page"),
+        ("cursor" = Option<String>, Query, description = "The `cursor` of the last answer"),
         ("limit" = Option<u32>, Query, description = "Page size, 1 to 100; default 20",
             minimum = 1, maximum = 100),
     ),

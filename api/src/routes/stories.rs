@@ -60,15 +60,15 @@ pub struct ListStoriesParams {
     #[param(example = "country,theme,year")]
     facets: Option<String>,
     /// Harvesting: stories changed at or after this RFC 3339 time, ordered by change
-    /// (`updated_at`, then `id`), oldest first; the answer carries `next_cursor`. Not with
+    /// (`updated_at`, then `id`), oldest first; the answer carries `cursor`. Not with
     /// `q`, `facets`, `sort` or `offset`. Pages reach changes made more than 2 seconds ago.
     /// `total` is how many stories were left when the walk began here, less those passed
     /// since (counted once, not on every page).
     #[param(example = "2026-11-30T00:00:00Z")]
     updated_since: Option<String>,
-    /// Harvesting: the `next_cursor` of the last page (opaque), to go on from there without
+    /// Harvesting: the `cursor` of the last answer (opaque), to go on from there without
     /// skipping or repeating a story, while stories are added; give the same filters again.
-    /// An empty page's `next_cursor` is where to ask again later.
+    /// An empty page's `cursor` is where to ask again later.
     cursor: Option<String>,
     /// The story fields to return, comma-separated (`fields=title,slug,date`) or repeated;
     /// `id` always comes. The fields are the keys of a story: `id`, `slug`, `title`, `theme`,

@@ -57,7 +57,7 @@ both_databases! {
                 last_change = Some(here);
                 seen.push(s.id);
             }
-            let cursor = page.next_cursor.clone().expect("a harvest page has a next_cursor");
+            let cursor = page.cursor.clone().expect("a harvest page has a cursor");
             if let Some(next) = page.next.clone() {
                 assert!(next.contains("cursor="), "{next}");
                 path = next;
@@ -89,7 +89,7 @@ both_databases! {
         // And fields.
         let page: serde_json::Value = app.get_json("/api/v1/stories?updated_since=2000-01-01T00:00:00Z&fields=title&limit=3").await;
         assert_eq!(page["items"][0].as_object().map(|o| o.len()), Some(2));
-        assert!(page["next_cursor"].is_string());
+        assert!(page["cursor"].is_string());
     }
 
     async fn updated_since_sees_edits_and_tombstones_see_removals(app) {
@@ -100,7 +100,7 @@ both_databases! {
         let page: StoryPage = app.get_json(&format!("/api/v1/stories?updated_since={}", enc(t0))).await;
         assert!(page.items.is_empty());
         assert_eq!(page.total, 0);
-        let idle = page.next_cursor.expect("cursor of an empty page");
+        let idle = page.cursor.expect("cursor of an empty page");
         let stones: TombstonePage = app.get_json(&format!("/api/v1/stories/tombstones?since={}", enc(t0))).await;
         assert!(stones.items.is_empty());
 
@@ -145,9 +145,9 @@ both_databases! {
         let next = first.next.clone().expect("next page");
         let second: TombstonePage = app.get_json(&next).await;
         assert_eq!(second.items[0].id, doomed);
-        let after: TombstonePage = app.get_json(&format!("/api/v1/stories/tombstones?cursor={}", second.next_cursor)).await;
+        let after: TombstonePage = app.get_json(&format!("/api/v1/stories/tombstones?cursor={}", second.cursor)).await;
         assert!(after.items.is_empty());
-        assert_eq!(after.next_cursor, second.next_cursor, "an empty page keeps its place");
+        assert_eq!(after.cursor, second.cursor, "an empty page keeps its place");
 
         // Published again: no longer a tombstone, and seen again through updated_since.
         let res = app.as_browser(Method::PATCH, &format!("/api/v1/stories/{SCAM_SLUG}"), &s)
@@ -157,12 +157,32 @@ both_databases! {
         tokio::time::sleep(SETTLED).await;
         let stones: TombstonePage = app.get_json(&format!("/api/v1/stories/tombstones?since={}", enc(t0))).await;
         assert_eq!(stones.items.iter().map(|t| t.id).collect::<Vec<_>>(), [doomed]);
-        let page: StoryPage = app.get_json(&format!("/api/v1/stories?cursor={}", page.next_cursor.expect("cursor"))).await;
+        let page: StoryPage = app.get_json(&format!("/api/v1/stories?cursor={}", page.cursor.expect("cursor"))).await;
         assert_eq!(page.items.iter().map(|s| s.slug.as_str()).collect::<Vec<_>>(), [SCAM_SLUG]);
         // The export takes updated_since too.
         let res = app.get(&format!("/api/v1/stories/export?format=jsonl&updated_since={}", enc(t0))).await;
         let text = res.text().await.expect("body");
         assert_eq!(text.lines().count(), 2, "{text}");
+    }
+
+    async fn exports_chain_by_their_cursor(app) {
+        tokio::time::sleep(SETTLED).await;
+        let res = app.get("/api/v1/stories/export?format=jsonl&fields=slug").await;
+        assert_eq!(res.status(), 200);
+        let cursor = res.headers().get("x-cursor").and_then(|v| v.to_str().ok()).expect("X-Cursor").to_string();
+        assert_eq!(res.text().await.expect("body").lines().count(), 2);
+        let id = insert_story(&app.pool, "After the export", "text", "peace", &["FR"], None);
+        tokio::time::sleep(SETTLED).await;
+        let res = app.get(&format!("/api/v1/stories/export?format=jsonl&fields=slug&cursor={cursor}")).await;
+        assert_eq!(res.status(), 200);
+        let text = res.text().await.expect("body");
+        let ids: Vec<i64> = text.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).expect("line")["id"].as_i64().expect("id")).collect();
+        assert_eq!(ids, [id], "only what changed after the first export");
+        // The list walks on from an export's cursor too.
+        let page: StoryPage = app.get_json(&format!("/api/v1/stories?cursor={cursor}")).await;
+        assert_eq!(page.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
+        let p = app.get_problem(&format!("/api/v1/stories/export?cursor={cursor}&updated_since=2026-01-01T00:00:00Z"), 400).await;
+        assert_eq!(p.errors[0].field, "cursor");
     }
 
     async fn bad_harvest_parameters_are_named(app) {
@@ -191,7 +211,7 @@ both_databases! {
         }
         // A stories cursor is not a tombstones cursor, nor the other way round.
         let page: StoryPage = app.get_json("/api/v1/stories?updated_since=2000-01-01T00:00:00Z").await;
-        let c = page.next_cursor.expect("cursor");
+        let c = page.cursor.expect("cursor");
         let p = app.get_problem(&format!("/api/v1/stories/tombstones?cursor={c}"), 400).await;
         assert_eq!(p.errors[0].field, "cursor");
     }
