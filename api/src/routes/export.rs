@@ -274,7 +274,6 @@ fn finish(w: csv::Writer<Vec<u8>>) -> AppResult<Bytes> {
 
 /// One field of a story as a CSV cell, defused against formulas.
 fn csv_cell(story: &Story, field: &str) -> String {
-    let json = |v: &dyn erased::Json| v.json();
     let text = match field {
         "id" => story.id.to_string(),
         "slug" => story.slug.clone(),
@@ -308,16 +307,9 @@ fn csv_cell(story: &Story, field: &str) -> String {
     defuse(text)
 }
 
-mod erased {
-    /// A value written as compact JSON (for the cells that hold a list).
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
+/// A value as compact JSON (the cells that hold a list).
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return
