@@ -417,3 +417,107 @@ mod tests {
         }
     }
 }
+
+/// Exports one client may run at once, on each node.
+pub const EXPORTS_PER_CLIENT: usize = 2;
+/// Exports a node runs at once, over all clients: each reads the database a batch at a time
+/// on a blocking thread, so a few scrapers cannot take every connection from readers.
+pub const EXPORTS_PER_NODE: usize = 4;
+/// What a refused export is told to wait, in seconds.
+pub const EXPORT_RETRY_SECS: u64 = 10;
+
+/// The exports running on this node, by client hash: a new one is refused (429 with
+/// `Retry-After`) past `EXPORTS_PER_CLIENT` for its client or `EXPORTS_PER_NODE` in all.
+/// In memory, per node; a running export holds an `ExportPermit` until its stream ends.
+pub struct ExportGate {
+    per_client: usize,
+    per_node: usize,
+    running: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+/// One running export's place at the gate, given back when dropped.
+pub struct ExportPermit {
+    gate: std::sync::Arc<ExportGate>,
+    client: String,
+}
+
+impl ExportGate {
+    pub fn new(per_client: usize, per_node: usize) -> ExportGate {
+        ExportGate {
+            per_client,
+            per_node,
+            running: Default::default(),
+        }
+    }
+
+    /// A place for one more export of `client`, or a 429.
+    pub fn admit(self: &std::sync::Arc<Self>, client: &str) -> AppResult<ExportPermit> {
+        let mut running = self
+            .running
+            .lock()
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("export gate poisoned")))?;
+        let total: usize = running.values().sum();
+        let mine = running.get(client).copied().unwrap_or(0);
+        let refused = if mine >= self.per_client {
+            Some(format!(
+                "you are running {mine} exports already, the most one client may; \
+                 try again when one has finished"
+            ))
+        } else if total >= self.per_node {
+            Some("this server is running as many exports as it takes; try again soon".into())
+        } else {
+            None
+        };
+        if let Some(detail) = refused {
+            return Err(AppError::RateLimited {
+                retry_after_secs: EXPORT_RETRY_SECS,
+                detail,
+            });
+        }
+        *running.entry(client.to_string()).or_default() += 1;
+        Ok(ExportPermit {
+            gate: self.clone(),
+            client: client.to_string(),
+        })
+    }
+
+    /// Exports running now.
+    pub fn running(&self) -> usize {
+        self.running.lock().map(|r| r.values().sum()).unwrap_or(0)
+    }
+}
+
+impl Drop for ExportPermit {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.gate.running.lock() {
+            if let Some(n) = running.get_mut(&self.client) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    running.remove(&self.client);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod export_gate_tests {
+    use super::*;
+
+    #[test]
+    fn admits_per_client_and_per_node() {
+        let gate = std::sync::Arc::new(ExportGate::new(2, 3));
+        let a1 = gate.admit("a").ok();
+        let a2 = gate.admit("a").ok();
+        assert!(a1.is_some() && a2.is_some());
+        assert!(matches!(gate.admit("a"), Err(AppError::RateLimited { .. })));
+        let b1 = gate.admit("b").ok();
+        assert!(b1.is_some());
+        assert!(gate.admit("c").is_err(), "the node is full");
+        drop(a1);
+        assert_eq!(gate.running(), 2);
+        assert!(gate.admit("c").is_ok(), "a finished export frees its place");
+        drop((a2, b1));
+        assert_eq!(gate.running(), 0);
+    }
+}

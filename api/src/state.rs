@@ -41,6 +41,8 @@ pub struct AppState {
     pub draining: Arc<AtomicBool>,
     /// The most stories one sitemap file lists (`--sitemap-page-size`, default 50,000).
     pub sitemap_page_size: u64,
+    /// The exports running on this node (see `guard::ExportGate`).
+    pub exports: Arc<crate::guard::ExportGate>,
 }
 
 impl AppState {
@@ -69,6 +71,10 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             draining: Arc::default(),
             sitemap_page_size: crate::syndication::sitemap::MAX_URLS,
+            exports: Arc::new(crate::guard::ExportGate::new(
+                crate::guard::EXPORTS_PER_CLIENT,
+                crate::guard::EXPORTS_PER_NODE,
+            )),
         })
     }
 

@@ -7,6 +7,7 @@
 
 pub mod contribution;
 pub mod date;
+pub mod harvest;
 pub mod highlight;
 pub mod list;
 pub mod moderation;
@@ -21,7 +22,10 @@ pub use contribution::{
     SubmissionPage, SubmissionReceipt, SubmissionStatus, SubmittedLink,
 };
 pub use date::{DatePrecision, PartialDate};
-pub use list::{Facet, ListStoriesQuery, SortOrder, StoryPage, MAX_QUERY_CHARS, MAX_QUERY_TERMS};
+pub use harvest::{RemovalReason, Tombstone, TombstonePage, TombstoneQuery};
+pub use list::{
+    Facet, ListStoriesQuery, SortOrder, StoryPage, MAX_QUERY_CHARS, MAX_QUERY_TERMS, STORY_FIELDS,
+};
 pub use moderation::{
     ApiToken, AuditEntry, AuditPage, BulkResult, CreateApiToken, CreateModerator, GuestbookAction,
     GuestbookBulk, GuestbookPatch, ImportReport, LinkInput, Login, LoginResponse, ManagedStory,

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::date::PartialDate;
@@ -17,6 +18,27 @@ pub const MAX_QUERY_CHARS: usize = 256;
 pub const MAX_QUERY_TERMS: usize = 32;
 /// The facets a list can count.
 pub const FACETS: [&str; 4] = ["country", "theme", "source", "year"];
+
+/// The fields of a story a client may choose with `fields` (`id` is always included):
+/// the keys of `Story` as the API writes it.
+pub const STORY_FIELDS: [&str; 16] = [
+    "id",
+    "slug",
+    "title",
+    "theme",
+    "byline",
+    "date",
+    "date_precision",
+    "summary",
+    "body",
+    "updates",
+    "countries",
+    "links",
+    "related_url",
+    "created_at",
+    "updated_at",
+    "highlight",
+];
 
 /// Most values one filter (`country`, `theme`, `source`) may repeat.
 pub const FILTER_VALUES_MAX: usize = 30;
@@ -65,12 +87,35 @@ pub struct ListStoriesQuery {
     pub offset: u64,
     /// Facets to count over all matches.
     pub facets: Vec<String>,
+    /// Harvesting: stories changed at or after this time, ordered by change.
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Harvesting: where the last page ended (opaque, from the last answer's `cursor`); read by the API.
+    pub cursor: Option<String>,
+    /// The story fields to return (`id` always comes); empty: all of them.
+    pub fields: Vec<String>,
 }
 
 impl ListStoriesQuery {
-    pub const PARAMETERS: [&'static str; 10] = [
-        "q", "country", "theme", "source", "from", "to", "sort", "limit", "offset", "facets",
+    pub const PARAMETERS: [&'static str; 13] = [
+        "q",
+        "country",
+        "theme",
+        "source",
+        "from",
+        "to",
+        "sort",
+        "limit",
+        "offset",
+        "facets",
+        "updated_since",
+        "cursor",
+        "fields",
     ];
+
+    /// Whether the list walks stories by change (`updated_since` or `cursor`).
+    pub fn harvesting(&self) -> bool {
+        self.updated_since.is_some() || self.cursor.is_some()
+    }
 
     /// The order in force: the one asked for, else relevance with keywords, else newest.
     pub fn effective_sort(&self) -> SortOrder {
@@ -94,8 +139,10 @@ impl ListStoriesQuery {
     /// equals `facets=country,year`); paging follows the rules of every list (`Paging`).
     pub fn parse(query: &str) -> Result<Self, Vec<FieldError>> {
         let mut out = ListStoriesQuery::new();
-        let mut reader =
-            QueryReader::new(&Self::PARAMETERS, &["country", "theme", "source", "facets"]);
+        let mut reader = QueryReader::new(
+            &Self::PARAMETERS,
+            &["country", "theme", "source", "facets", "fields"],
+        );
         let mut paging = Paging::default();
         // The filters that reached their cap, each refused once.
         let mut crowded: Vec<String> = Vec::new();
@@ -131,6 +178,35 @@ impl ListStoriesQuery {
                         } else if !out.facets.iter().any(|f| f == name) {
                             out.facets.push(name.to_string());
                         }
+                    }
+                }
+                "fields" => {
+                    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                        if !STORY_FIELDS.contains(&name) {
+                            reader.error(
+                                "fields",
+                                format!(
+                                    "unknown field '{name}': the fields are {}",
+                                    STORY_FIELDS.join(", ")
+                                ),
+                            );
+                        } else if !out.fields.iter().any(|f| f == name) {
+                            out.fields.push(name.to_string());
+                        }
+                    }
+                }
+                "updated_since" => match DateTime::parse_from_rfc3339(&value) {
+                    Ok(t) => out.updated_since = Some(t.with_timezone(&Utc)),
+                    Err(_) => reader.error(
+                        "updated_since",
+                        format!("'{value}' is not an RFC 3339 time: use e.g. 2026-11-30T20:00:00Z"),
+                    ),
+                },
+                "cursor" => {
+                    if value.is_empty() {
+                        reader.error("cursor", "'cursor' must not be empty");
+                    } else {
+                        out.cursor = Some(value);
                     }
                 }
                 "country" | "theme" | "source" => {
@@ -185,6 +261,12 @@ impl ListStoriesQuery {
             errors.push(FieldError::new(
                 "sort",
                 "'relevance' needs keywords in 'q'; without them use 'newest' or 'oldest'",
+            ));
+        }
+        if out.cursor.is_some() && out.updated_since.is_some() {
+            errors.push(FieldError::new(
+                "cursor",
+                "give 'cursor' or 'updated_since', not both: the cursor already holds the position",
             ));
         }
         if let (Some(from), Some(to)) = (out.from, out.to) {
@@ -260,6 +342,18 @@ impl ListStoriesQuery {
         if !self.facets.is_empty() {
             s.append_pair("facets", &self.facets.join(","));
         }
+        if let Some(t) = self.updated_since {
+            s.append_pair(
+                "updated_since",
+                &t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+            );
+        }
+        if let Some(c) = &self.cursor {
+            s.append_pair("cursor", c);
+        }
+        if !self.fields.is_empty() {
+            s.append_pair("fields", &self.fields.join(","));
+        }
         s.finish()
     }
 }
@@ -291,6 +385,10 @@ pub struct StoryPage {
     /// Facet counts by facet name, when asked for with `facets`.
     #[serde(default)]
     pub facets: BTreeMap<String, Vec<Facet>>,
+    /// When harvesting (`updated_since` or `cursor`): the cursor to ask for the next page
+    /// with, also when this page is empty (keep it and ask again later). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 #[cfg(test)]
@@ -348,6 +446,32 @@ mod tests {
         assert!(ListStoriesQuery::parse(&format!("q={}", "a".repeat(MAX_QUERY_CHARS))).is_ok());
         assert_eq!(ListStoriesQuery::parse("q=").unwrap().q, None);
         assert!(ListStoriesQuery::parse("sort=newest&sort=oldest").is_err());
+    }
+
+    #[test]
+    fn harvest_and_fields() {
+        let q = ListStoriesQuery::parse(
+            "updated_since=2026-11-30T20:00:00%2B01:00&fields=title,slug&fields=date",
+        )
+        .unwrap();
+        assert_eq!(
+            q.updated_since.map(|t| t.to_rfc3339()),
+            Some("2026-11-30T19:00:00+00:00".to_string())
+        );
+        assert_eq!(q.fields, ["title", "slug", "date"]);
+        assert!(q.harvesting());
+        assert_eq!(ListStoriesQuery::parse(&q.to_query_string()).unwrap(), q);
+        let field = |s: &str| ListStoriesQuery::parse(s).unwrap_err()[0].field.clone();
+        assert_eq!(field("updated_since=yesterday"), "updated_since");
+        assert_eq!(field("fields=title,email"), "fields");
+        assert_eq!(field("cursor="), "cursor");
+        assert_eq!(
+            field("cursor=abc&updated_since=2026-01-01T00:00:00Z"),
+            "cursor"
+        );
+        let c = ListStoriesQuery::parse("cursor=abc").unwrap();
+        assert_eq!(c.cursor.as_deref(), Some("abc"));
+        assert_eq!(ListStoriesQuery::parse(&c.to_query_string()).unwrap(), c);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod snapshot;
 pub mod sources;
 pub mod stories;
 pub mod taxonomy;
+pub mod tombstones;
 pub mod versions;
 
 use std::path::Path;

@@ -125,6 +125,16 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(story_changes, stories);
 
 diesel::table! {
+    /// Stories that were public and no longer are (`deleted` or `unpublished`), for harvesters.
+    story_tombstones (story_id) {
+        story_id -> BigInt,
+        slug -> Text,
+        reason -> Text,
+        removed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Stories readers submit; `email` and `client_hash` are private.
     submissions (id) {
         id -> BigInt,

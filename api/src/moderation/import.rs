@@ -19,7 +19,7 @@ use peoples_stories_shared::{
 };
 use serde::Deserialize;
 
-use super::stories::{as_input, attach_sources, check_input, load, Checked};
+use super::stories::{as_input, attach_sources, check_input, load, status_changed, Checked};
 use super::Actor;
 use crate::db::{audit, stories, DbConn};
 use crate::error::{AppError, AppResult};
@@ -217,13 +217,15 @@ fn check_slug(slug: &str) -> Option<FieldError> {
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")
-        && !slug.bytes().all(|b| b.is_ascii_digit());
+        && !slug.bytes().all(|b| b.is_ascii_digit())
+        && !stories::RESERVED_SLUGS.contains(&slug);
     (!ok).then(|| {
         FieldError::new(
             "slug",
             format!(
                 "must be lower-case letters, digits and single hyphens (at most {SLUG_MAX}), \
-                 not only digits, like land-defenders-detained"
+                 not only digits nor a word the API keeps (export, tombstones), like \
+                 land-defenders-detained"
             ),
         )
     })
@@ -343,6 +345,7 @@ fn apply(conn: &mut DbConn, ready: Vec<Ready>, write: bool) -> AppResult<(usize,
                     if write {
                         attach_sources(conn, &mut checked)?;
                         stories::replace(conn, id, &checked.story)?;
+                        status_changed(conn, id, &slug, &status, checked.story.status)?;
                     }
                 }
             }

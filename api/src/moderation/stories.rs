@@ -10,7 +10,7 @@ use peoples_stories_shared::{
 use super::{check, diff, Actor};
 use crate::countries::Catalog;
 use crate::db::stories::{self, NewStory, DRAFT, PUBLISHED};
-use crate::db::{audit, sources, taxonomy, DbConn};
+use crate::db::{audit, sources, taxonomy, tombstones, DbConn};
 use crate::error::{AppError, AppResult};
 use crate::seed::registrable_domain;
 
@@ -208,6 +208,30 @@ pub fn add_update(
     rewrite(conn, actor, id, patch, Some("story.add_update"))
 }
 
+/// Harvesters learn of a story leaving the archive from its tombstone, written with the
+/// change that unpublished it; a story published again leaves the list of tombstones (they
+/// see it again through `updated_since`). Inside the write's transaction.
+pub(super) fn status_changed(
+    conn: &mut DbConn,
+    id: i64,
+    slug: &str,
+    before: &str,
+    after: &str,
+) -> AppResult<()> {
+    match (before, after) {
+        (PUBLISHED, DRAFT) => tombstones::record(
+            conn,
+            id,
+            slug,
+            tombstones::UNPUBLISHED,
+            Utc::now().naive_utc(),
+        )?,
+        (DRAFT, PUBLISHED) => tombstones::clear(conn, id)?,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Rewrites a story with a patch applied, recording `action` (or, when None, `story.update`,
 /// `story.publish` or `story.unpublish` as the status went) with the fields that changed.
 fn rewrite(
@@ -224,6 +248,7 @@ fn rewrite(
         attach_sources(conn, &mut checked)?;
         stories::replace(conn, id, &checked.story)?;
         let after = load(conn, id)?;
+        status_changed(conn, id, &before.slug, &before_status, checked.story.status)?;
         let action = action.unwrap_or(match (before_status.as_str(), checked.story.status) {
             (DRAFT, PUBLISHED) => "story.publish",
             (PUBLISHED, DRAFT) => "story.unpublish",
@@ -253,6 +278,17 @@ pub fn delete(conn: &mut DbConn, actor: Actor, id_or_slug: &str) -> AppResult<()
     crate::db::write_transaction::<_, AppError, _>(conn, |conn| {
         let story = load(conn, id)?;
         let status = stories::status_of(conn, id)?;
+        // A story harvesters may hold (public now, or public once and unpublished since) is
+        // reported deleted; a draft never published was never theirs.
+        if status == PUBLISHED || tombstones::exists(conn, id)? {
+            tombstones::record(
+                conn,
+                id,
+                &story.slug,
+                tombstones::DELETED,
+                Utc::now().naive_utc(),
+            )?;
+        }
         stories::delete(conn, id)?;
         audit::record(
             conn,

@@ -9,7 +9,9 @@
 //! moderators' lists). Functions block: call them on a blocking thread (`app::block`), as
 //! `cache::public_read` does.
 
+pub mod export;
 pub mod guestbook;
+pub mod harvest;
 pub mod manage;
 pub mod stories;
 pub mod syndication;

@@ -20,6 +20,9 @@ use crate::search::{syntax, SearchRequest, SearchSort};
 /// which the index pages in the database's order while it has applied every change. Totals
 /// come from the index whenever it is exact, as counting in the database walks every match.
 pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
+    if q.harvesting() {
+        return super::harvest::list(reader, q);
+    }
     if let Some(text) = &q.q {
         // Bounded and with a word to search for, or a 400 naming `q`.
         if let Err(e) = syntax::parse(text) {
@@ -110,6 +113,15 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
         next,
         prev,
         facets,
+        cursor: None,
+    })
+}
+
+/// `list` with only the fields the query chose (`fields`) of each story.
+pub fn list_fields(reader: &Reader, q: &ListStoriesQuery) -> AppResult<super::export::FieldsPage> {
+    Ok(super::export::FieldsPage {
+        page: list(reader, q)?,
+        fields: q.fields.clone(),
     })
 }
 
@@ -146,7 +158,7 @@ fn published_in_order(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<Story>> {
 }
 
 /// Resolves the names in a parsed query to database ids, naming every unknown value.
-fn resolve_filter(
+pub(crate) fn resolve_filter(
     conn: &mut DbConn,
     themes: &[taxonomy::ThemeRow],
     q: &ListStoriesQuery,

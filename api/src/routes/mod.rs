@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod contributions;
+pub mod export;
 pub mod feeds;
 pub mod health;
 pub mod manage;
@@ -28,6 +29,9 @@ use crate::error::AppResult;
 /// Everything under `/api/v1`. Registered with `.service()` so utoipa collects each route.
 pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(stories::list_stories)
+        // Before `/stories/{id_or_slug}`, which would take their names as slugs.
+        .service(export::export_stories)
+        .service(export::list_tombstones)
         .service(stories::get_story)
         .service(writes::create_story)
         .service(writes::import_stories)

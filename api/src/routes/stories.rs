@@ -59,6 +59,24 @@ pub struct ListStoriesParams {
     /// (`facets=country,year`) or repeated (`facets=country&facets=year`).
     #[param(example = "country,theme,year")]
     facets: Option<String>,
+    /// Harvesting: stories changed at or after this RFC 3339 time, ordered by change
+    /// (`updated_at`, then `id`), oldest first; the answer carries `cursor`. Not with
+    /// `q`, `facets`, `sort` or `offset`. Pages reach changes made more than 2 seconds ago.
+    /// `total` is how many stories were left when the walk began here, less those passed
+    /// since (counted once, not on every page).
+    #[param(example = "2026-11-30T00:00:00Z")]
+    updated_since: Option<String>,
+    /// Harvesting: the `cursor` of the last answer (opaque), to go on from there without
+    /// skipping or repeating a story, while stories are added; give the same filters again.
+    /// An empty page's `cursor` is where to ask again later.
+    cursor: Option<String>,
+    /// The story fields to return, comma-separated (`fields=title,slug,date`) or repeated;
+    /// `id` always comes. The fields are the keys of a story: `id`, `slug`, `title`, `theme`,
+    /// `byline`, `date`, `date_precision`, `summary`, `body`, `updates`, `countries`,
+    /// `links`, `related_url`, `created_at`, `updated_at`, `highlight`. Items then hold
+    /// only those keys.
+    #[param(example = "title,slug,date,countries")]
+    fields: Option<Vec<String>>,
 }
 
 /// List and search published stories: keywords, country, theme, source and date filters,
@@ -78,9 +96,15 @@ pub struct ListStoriesParams {
 #[get("/stories")]
 pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let q = ListStoriesQuery::parse(req.query_string()).map_err(AppError::invalid)?;
+    if q.harvesting() {
+        // A harvest page depends on the clock (it reaches changes 2 s old): never cached.
+        let reader = reading::Reader::new(&state);
+        let page = crate::app::block(move || reading::stories::list_fields(&reader, &q)).await??;
+        return Ok(HttpResponse::Ok().json(page));
+    }
     let key = q.to_query_string();
     public_read(&req, &state, "stories", key, Depends::Stories, move |r| {
-        reading::stories::list(r, &q)
+        reading::stories::list_fields(r, &q)
     })
     .await
 }

@@ -247,6 +247,21 @@ impl SearchIndex {
         Ok(query.count(&searcher)? as u64)
     }
 
+    /// The ids of every story that matches, in id order, as of the index's last commit: the
+    /// set an export with keywords reads from the database in batches. Eight bytes a match.
+    pub fn matching_ids(&self, r: &SearchRequest) -> anyhow::Result<Vec<i64>> {
+        let searcher = self.reader.searcher();
+        let text = r.q.as_deref().map(|q| self.text_query(q)).transpose()?;
+        let query = self.combined(r, text.as_ref().map(|t| &*t.matching));
+        let docs: Vec<DocAddress> = searcher
+            .search(&*query, &tantivy::collector::DocSetCollector)?
+            .into_iter()
+            .collect();
+        let mut ids = self.ids(&searcher, &docs)?;
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// The text query with the filters; a lone filter or text query stands unwrapped, so that
     /// `count` of a single term (one word, or a list of one theme) reads the posting list's
     /// length instead of walking it, and a lone word's ranking keeps its WAND pruning.

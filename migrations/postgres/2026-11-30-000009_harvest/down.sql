@@ -1,0 +1,2 @@
+DROP TABLE story_tombstones;
+DROP INDEX stories_by_change;
