@@ -5,6 +5,7 @@ mod app_files;
 mod auth;
 mod backup;
 mod cache;
+mod clients;
 mod cluster;
 mod contributions;
 mod errors;
