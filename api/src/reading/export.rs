@@ -23,7 +23,7 @@ use super::{LastModified, Reader};
 use crate::db::stories::{self as db_stories, ChangePos, StoryFilter};
 use crate::db::taxonomy;
 use crate::error::{AppError, AppResult};
-use crate::search::{syntax, SearchRequest, SearchSort};
+use crate::search::{syntax, SearchSort};
 
 /// Stories read from the database at a time.
 pub const BATCH: usize = 500;
@@ -66,22 +66,12 @@ pub fn plan(reader: &Reader, q: &ListStoriesQuery) -> AppResult<Export> {
                     "the search index is being built; try again in a minute".into(),
                 ));
             }
-            let request = SearchRequest {
-                q: Some(text.clone()),
-                country_codes: filter.country_codes.clone(),
-                themes: themes
-                    .iter()
-                    .filter(|t| filter.theme_ids.contains(&t.id))
-                    .map(|t| t.slug.clone())
-                    .collect(),
-                source_ids: filter.source_ids.clone(),
-                from_key: filter.from_key,
-                to_key: filter.to_key,
-                sort: SearchSort::Relevance,
-                limit: 1,
-                offset: 0,
-                facets: Vec::new(),
-            };
+            let request = super::stories::search_request(
+                &filter,
+                &themes,
+                Some(text.clone()),
+                SearchSort::Relevance,
+            );
             Some(reader.search.matching_ids(&request)?.into_iter())
         }
     };

@@ -39,25 +39,16 @@ pub fn list(reader: &Reader, q: &ListStoriesQuery) -> AppResult<StoryPage> {
     let mut conn = reader.conn()?;
     let themes = taxonomy::theme_rows(&mut conn)?;
     let filter = resolve_filter(&mut conn, &themes, q)?;
+    let sort = match q.effective_sort() {
+        SortOrder::Newest => SearchSort::Newest,
+        SortOrder::Oldest => SearchSort::Oldest,
+        SortOrder::Relevance => SearchSort::Relevance,
+    };
     let request = SearchRequest {
-        q: q.q.clone(),
-        country_codes: filter.country_codes.clone(),
-        themes: themes
-            .iter()
-            .filter(|t| filter.theme_ids.contains(&t.id))
-            .map(|t| t.slug.clone())
-            .collect(),
-        source_ids: filter.source_ids.clone(),
-        from_key: filter.from_key,
-        to_key: filter.to_key,
-        sort: match q.effective_sort() {
-            SortOrder::Newest => SearchSort::Newest,
-            SortOrder::Oldest => SearchSort::Oldest,
-            SortOrder::Relevance => SearchSort::Relevance,
-        },
         limit: q.limit as usize,
         offset: q.offset as usize,
         facets: q.facets.clone(),
+        ..search_request(&filter, &themes, q.q.clone(), sort)
     };
     let (items, total, facets) = if use_index {
         let found = search.search(&request)?;
@@ -158,6 +149,33 @@ fn published_in_order(conn: &mut DbConn, ids: &[i64]) -> AppResult<Vec<Story>> {
 }
 
 /// Resolves the names in a parsed query to database ids, naming every unknown value.
+/// The index's request for keywords `q` within a resolved filter (its countries, themes,
+/// sources and dates), sorted by `sort`: the first match alone and no facets, for the caller
+/// to widen.
+pub(crate) fn search_request(
+    filter: &StoryFilter,
+    themes: &[taxonomy::ThemeRow],
+    q: Option<String>,
+    sort: SearchSort,
+) -> SearchRequest {
+    SearchRequest {
+        q,
+        country_codes: filter.country_codes.clone(),
+        themes: themes
+            .iter()
+            .filter(|t| filter.theme_ids.contains(&t.id))
+            .map(|t| t.slug.clone())
+            .collect(),
+        source_ids: filter.source_ids.clone(),
+        from_key: filter.from_key,
+        to_key: filter.to_key,
+        sort,
+        limit: 1,
+        offset: 0,
+        facets: Vec::new(),
+    }
+}
+
 pub(crate) fn resolve_filter(
     conn: &mut DbConn,
     themes: &[taxonomy::ThemeRow],
