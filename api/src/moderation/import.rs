@@ -165,16 +165,18 @@ pub fn import(
     };
     let mut batch: Vec<(usize, ImportedStory)> = Vec::with_capacity(BATCH);
     let mut read = 0u64;
-    for (i, line) in input.lines().enumerate() {
+    // Lines as bytes: one that is not UTF-8 is refused like any bad line (by `parse_json`),
+    // not an error of the whole import.
+    for (i, line) in input.split(b'\n').enumerate() {
         let line_no = i + 1;
         let line =
             line.map_err(|e| AppError::Internal(anyhow::anyhow!("reading line {line_no}: {e}")))?;
         read += line.len() as u64 + 1;
-        if line.trim().is_empty() {
+        if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         report.lines += 1;
-        match crate::extract::parse_json::<ImportedStory>(line.as_bytes()) {
+        match crate::extract::parse_json::<ImportedStory>(&line) {
             Ok(story) => batch.push((line_no, story)),
             Err(e) => report.refused.push(RefusedLine {
                 line: line_no,

@@ -36,15 +36,12 @@ async fn export_by_paging(app: &TestApp) -> (String, Vec<Story>) {
 }
 
 fn run(db: &TestDb, text: &str, dry_run: bool) -> peoples_stories_shared::ImportReport {
+    run_bytes(db, text.as_bytes(), dry_run)
+}
+
+fn run_bytes(db: &TestDb, bytes: &[u8], dry_run: bool) -> peoples_stories_shared::ImportReport {
     let mut conn = db.pool().get().expect("conn");
-    import::import(
-        &mut conn,
-        Actor::COMMAND_LINE,
-        text.as_bytes(),
-        dry_run,
-        &|_| {},
-    )
-    .expect("import")
+    import::import(&mut conn, Actor::COMMAND_LINE, bytes, dry_run, &|_| {}).expect("import")
 }
 
 /// (slug → the story as the other database's API shows it, without ids and times of change)
@@ -134,14 +131,20 @@ both_databases! {
         lines.insert(10, r#"{"slug": "Not A Slug", "title": "", "theme": "happiness", "body": "Text."}"#.into());
         lines.insert(11, "{ not json".into());
         lines.push(r#"{"slug": "a-new-story", "title": "A new story", "theme": "justice", "body": "Three land defenders were detained.", "countries": [{"code": "KH", "name": "Cambodia"}, "Laos"]}"#.into());
-        let third = run(&target, &(lines.join("\n") + "\n"), false);
+        // A line that is not UTF-8 is refused by its number too, not the whole import.
+        let mut bytes = (lines.join("\n") + "\n").into_bytes();
+        bytes.extend_from_slice(b"{\"slug\": \"caf\xe9\"}\n");
+        let third = run_bytes(&target, &bytes, false);
         assert_eq!((third.created, third.updated, third.unchanged), (1, 1, 61));
         let refused: Vec<(usize, Vec<&str>)> = third
             .refused
             .iter()
             .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
             .collect();
-        assert_eq!(refused, [(11, vec!["slug", "title", "theme"]), (12, vec!["line"])]);
+        assert_eq!(
+            refused,
+            [(11, vec!["slug", "title", "theme"]), (12, vec!["line"]), (66, vec!["line"])]
+        );
         let title: String = stories::table
             .filter(stories::slug.eq(&originals[5].slug))
             .select(stories::title)
