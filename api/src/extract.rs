@@ -100,6 +100,22 @@ fn read_limited(
 
 /// JSON (`application/json` or `application/*+json`) in UTF-8, or a 415 saying what to send.
 pub fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
+    check_body_type(
+        req,
+        |essence| {
+            essence == "application/json"
+                || essence.starts_with("application/") && essence.ends_with("+json")
+        },
+        "JSON with Content-Type: application/json",
+    )
+}
+
+/// A body whose media type's essence `accepts` takes, in UTF-8, or a 415 asking for `what`.
+pub fn check_body_type(
+    req: &HttpRequest,
+    accepts: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<(), AppError> {
     let unsupported = |detail: String| {
         AppError::request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -108,18 +124,14 @@ pub fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
         )
     };
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
-        return Err(unsupported(
-            "send the body as JSON with Content-Type: application/json".into(),
-        ));
+        return Err(unsupported(format!("send the body as {what}")));
     };
     let value = value.to_str().unwrap_or_default().to_ascii_lowercase();
     let mut parts = value.split(';').map(str::trim);
     let essence = parts.next().unwrap_or_default();
-    let is_json = essence == "application/json"
-        || essence.starts_with("application/") && essence.ends_with("+json");
-    if !is_json {
+    if !accepts(essence) {
         return Err(unsupported(format!(
-            "the body must be application/json, not {essence}"
+            "send the body as {what}, not {essence}"
         )));
     }
     for param in parts {

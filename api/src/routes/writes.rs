@@ -5,7 +5,6 @@
 //! Each answers only after this node's search index has the change, so the story is found
 //! (or no longer found) by the very next search.
 
-use actix_web::http::{header, StatusCode};
 use actix_web::{delete, patch, post, web, HttpRequest, HttpResponse};
 use peoples_stories_shared::{
     ImportReport, Problem, QueryReader, Source, SourceInput, SourcePatch, Story, StoryInput,
@@ -269,23 +268,16 @@ pub async fn import_stories(
         }
     }
     reader.finish(()).map_err(AppError::invalid)?;
-    let essence = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if !matches!(
-        essence.as_str(),
-        "application/x-ndjson" | "application/jsonl" | "application/jsonlines"
-    ) {
-        return Err(AppError::request(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Unsupported media type",
-            "send the stories as JSON Lines with Content-Type: application/x-ndjson",
-        ));
-    }
+    crate::extract::check_body_type(
+        &req,
+        |essence| {
+            matches!(
+                essence,
+                "application/x-ndjson" | "application/jsonl" | "application/jsonlines"
+            )
+        },
+        "JSON Lines with Content-Type: application/x-ndjson",
+    )?;
     let actor = who.0.actor();
     let st = state.clone();
     let report = crate::app::block(move || -> AppResult<ImportReport> {
