@@ -128,10 +128,10 @@ if [ "$("$WASM_BINDGEN" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VER
 fi
 
 # --- build -----------------------------------------------------------------------------------
-log "cargo build -p $CRATE --bins --profile $PROFILE --target $TARGET"
+log "cargo build -p $CRATE --bins --features hydrate --profile $PROFILE --target $TARGET"
 t0=$SECONDS
 env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
-    cargo build -p "$CRATE" --bins --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+    cargo build -p "$CRATE" --bins --features hydrate --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
 log "cargo build took $((SECONDS - t0)) s"
 
 # A staging folder of this run's own: two checkouts building at once share the cache.

@@ -13,6 +13,8 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{problem_response, AppError};
 use crate::routes;
 use crate::state::AppState;
@@ -177,6 +179,26 @@ const APP_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// A server-rendered page's policy: the app's, with the page's inline scripts (the data
+/// leptos hydrates from, written by the server) allowed by their SHA-256 hashes, so the
+/// policy still refuses any script the page did not come with, and a cached page keeps a
+/// valid policy (no per-response nonce to go stale).
+pub fn page_csp(inline_scripts: &[String]) -> String {
+    use base64::Engine;
+    let hashes: String = inline_scripts
+        .iter()
+        .map(|s| {
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()));
+            format!(" 'sha256-{hash}'")
+        })
+        .collect();
+    APP_CSP.replacen(
+        "script-src 'self' 'wasm-unsafe-eval'",
+        &format!("script-src 'self' 'wasm-unsafe-eval'{hashes}"),
+        1,
+    )
+}
+
 /// What every other answer may load (the API's JSON and problems, the OpenAPI document,
 /// `/healthz`): nothing, and no page may frame it.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
@@ -253,10 +275,10 @@ async fn security_headers(
     Ok(res)
 }
 
-/// Serves the app's files; any other path that is not a file gets the page of the bundle that
-/// owns it, so the app's client-side routes work on reload: `admin.html` (the moderators'
-/// view) for `/admin` and every path under it, `index.html` (the reader's pages) for the
-/// rest. Browsers revalidate every file (ETag), so a new build is never mixed with an old
+/// Serves the app's files; any other path that is not a file is a page: `admin.html` (the
+/// moderators' view, rendered in the browser) for `/admin` and every path under it, else the
+/// reader's page rendered on the server (`routes::pages`), which the reader's bundle then
+/// hydrates. Browsers revalidate every file (ETag), so a new build is never mixed with an old
 /// one; the current build's versioned URLs (`/style.css?v=<hash>`, written into index.html
 /// and admin.html by scripts/build-web.sh, one version for both) are immutable for a year
 /// instead. The app's code is sent precompressed (`.br`, `.gz` beside each file)
@@ -272,12 +294,14 @@ fn app_files(
         InitError = (),
     >,
 > {
+    let version = build_version(dist);
     let assets = web::Data::new(Assets {
         dir: dist.to_path_buf(),
-        version: build_version(dist),
+        version: version.clone(),
     });
     web::scope("")
         .app_data(assets)
+        .app_data(web::Data::new(crate::routes::pages::AssetVersion(version)))
         .wrap(
             DefaultHeaders::new()
                 .add((
@@ -291,6 +315,8 @@ fn app_files(
                 .route(web::get().to(asset))
                 .route(web::head().to(asset)),
         )
+        // The home page, which the files would take for their folder.
+        .service(web::resource("/").route(web::get().to(reader_page)))
         .service(files(dist))
 }
 
@@ -381,17 +407,11 @@ async fn asset(
 }
 
 fn files(dist: &Path) -> Files {
-    let index = dist.join("index.html");
     let admin = dist.join("admin.html");
     Files::new("/", dist)
-        .index_file("index.html")
         .prefer_utf8(true)
         .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = if is_admin_route(req.path()) {
-                admin.clone()
-            } else {
-                index.clone()
-            };
+            let admin = admin.clone();
             async move {
                 let (req, _) = req.into_parts();
                 let last = req.path().rsplit('/').next().unwrap_or("");
@@ -401,50 +421,38 @@ fn files(dist: &Path) -> Files {
                     );
                     return Ok(ServiceResponse::new(req, res));
                 }
-                let file = NamedFile::open_async(&index).await?;
-                let mut res = file.into_response(&req);
-                // The app shows its "Page not found" page; the status says so too, for
-                // crawlers and link checkers.
-                if !is_app_route(req.path()) {
-                    *res.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
-                }
+                let res = if is_admin_route(req.path()) {
+                    // The admin view's page; its router shows its own pages.
+                    NamedFile::open_async(&admin).await?.into_response(&req)
+                } else {
+                    reader_page(req.clone()).await
+                };
                 Ok(ServiceResponse::new(req, res))
             }
         }))
+}
+
+/// A reader's page, rendered on the server (`routes::pages`), or its problem.
+async fn reader_page(req: actix_web::HttpRequest) -> HttpResponse {
+    let (Some(state), Some(version)) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
+        req.app_data::<web::Data<crate::routes::pages::AssetVersion>>()
+            .cloned(),
+    ) else {
+        return problem_response(
+            &AppError::Internal(anyhow::anyhow!("the app's state is missing")).problem(),
+        );
+    };
+    match crate::routes::pages::page(req, state, version).await {
+        Ok(res) => res,
+        Err(e) => actix_web::ResponseError::error_response(&e),
+    }
 }
 
 /// Whether `path` belongs to the moderators' bundle (web/src/admin_app.rs): `/admin` and
 /// everything under it.
 fn is_admin_route(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/")
-}
-
-/// Whether the app has a page at `path` (its routers: web/src/app.rs and
-/// web/src/admin_app.rs). A story or source that does not exist still gets a 200 here; the
-/// app tells the reader.
-fn is_app_route(path: &str) -> bool {
-    const PAGES: [&str; 10] = [
-        "justice",
-        "freedom",
-        "peace",
-        "democracy",
-        "well-being",
-        "search",
-        "submit",
-        "guestbook",
-        "sources",
-        "about",
-    ];
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match segments.as_slice() {
-        // The moderators' view has its own pages and its own not-found handling (first, or
-        // `/admin` alone would be taken for an unknown reader page).
-        ["admin", ..] => true,
-        [""] => true,
-        [page] => PAGES.contains(page),
-        ["stories" | "sources", slug] => !slug.is_empty(),
-        _ => false,
-    }
 }
 
 async fn app_not_built() -> HttpResponse {
@@ -637,7 +645,17 @@ fn start_inner(
             .service(web::scope("/api").default_service(web::to(api_not_found)));
         match &dist.0 {
             Some(dir) => app.service(app_files(dir)),
-            None => app.default_service(web::to(app_not_built)),
+            // Without the built app the reader's pages are still served, as HTML without
+            // the app's code or style; the admin view needs its bundle.
+            None => app
+                .app_data(web::Data::new(crate::routes::pages::AssetVersion(None)))
+                .default_service(web::to(|req: actix_web::HttpRequest| async move {
+                    if is_admin_route(req.path()) {
+                        app_not_built().await
+                    } else {
+                        reader_page(req).await
+                    }
+                })),
         }
     });
     let server = if workers > 0 {

@@ -58,13 +58,15 @@ pub enum Depends {
     Sources,
     /// The visible guestbook.
     Guestbook,
+    /// Any of them: a server-rendered page, which may show stories, sources and the guestbook.
+    Everything,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     route: &'static str,
     query: String,
-    version: [u64; 3],
+    version: [u64; 4],
 }
 
 /// The content codings the cache keeps.
@@ -136,6 +138,9 @@ pub struct Entry {
     last_modified: Option<HeaderValue>,
     /// The body's media type (`application/json` for the API's reads).
     content_type: &'static str,
+    /// The body's own Content-Security-Policy (a server-rendered page's, which allows its
+    /// inline scripts by their hashes), sent instead of the route's.
+    csp: Option<HeaderValue>,
 }
 
 impl Entry {
@@ -163,11 +168,23 @@ impl Entry {
             identity: Bytes::from(identity),
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
+            csp: None,
             last_modified: last_modified.and_then(|t| {
                 let date = header::HttpDate::from(SystemTime::from(t)).to_string();
                 HeaderValue::from_str(&date).ok()
             }),
         })
+    }
+
+    /// The entry with its own Content-Security-Policy.
+    pub fn with_csp(mut self, csp: HeaderValue) -> Entry {
+        self.csp = Some(csp);
+        self
+    }
+
+    /// The body, uncompressed.
+    pub fn identity(&self) -> &Bytes {
+        &self.identity
     }
 
     /// The body in `coding`, compressing it the first time it is asked for.
@@ -335,13 +352,19 @@ impl ResponseCache {
         )
     }
 
-    fn version(&self, depends: Depends, search: &SearchIndex) -> [u64; 3] {
+    fn version(&self, depends: Depends, search: &SearchIndex) -> [u64; 4] {
         let local = self.local_writes.load(Ordering::Acquire);
         let v = |a: &AtomicI64| a.load(Ordering::Acquire) as u64;
         match depends {
-            Depends::Stories => [search.generation(), 0, local],
-            Depends::Sources => [search.generation(), v(&self.sources), local],
-            Depends::Guestbook => [0, v(&self.guestbook), local],
+            Depends::Stories => [search.generation(), 0, 0, local],
+            Depends::Sources => [search.generation(), v(&self.sources), 0, local],
+            Depends::Guestbook => [0, 0, v(&self.guestbook), local],
+            Depends::Everything => [
+                search.generation(),
+                v(&self.sources),
+                v(&self.guestbook),
+                local,
+            ],
         }
     }
 
@@ -371,30 +394,51 @@ enum Outcome {
     Bypass,
 }
 
-/// Answers a public read: from the cache when it holds this route and query at the data's
-/// current version, else by running `read` on a blocking thread and keeping its answer.
-/// `query` must be canonical (the parsed query written back), so equal reads share an entry.
-pub async fn public_read<T, F>(
-    req: &HttpRequest,
-    state: &AppState,
+/// A public read, planned from its request: which entry answers it and how to read that entry
+/// on a miss. Each public read route makes its plan with one function, which its handler and
+/// the server-rendered pages (`routes::pages`) both use, so a page reads exactly what the
+/// API answers, from the same cache entries.
+pub struct Planned {
     route: &'static str,
     query: String,
     depends: Depends,
-    read: F,
-) -> AppResult<HttpResponse>
-where
-    T: Serialize + LastModified + 'static,
-    F: FnOnce(&Reader) -> AppResult<T> + Send + 'static,
-    T: Send,
-{
-    public_read_entry(req, state, route, query, depends, move |r| {
-        let value = read(r)?;
-        Entry::json(&value, value.last_modified())
-    })
-    .await
+    read: Box<dyn FnOnce(&Reader) -> AppResult<Entry> + Send>,
 }
 
-/// As `public_read`, for reads that make their own body (`Entry::bytes`): feeds, sitemaps.
+impl Planned {
+    /// A read answered as JSON. `query` must be canonical (the parsed query written back),
+    /// so equal reads share an entry.
+    pub fn json<T, F>(route: &'static str, query: String, depends: Depends, read: F) -> Planned
+    where
+        T: Serialize + LastModified + 'static,
+        F: FnOnce(&Reader) -> AppResult<T> + Send + 'static,
+    {
+        Planned {
+            route,
+            query,
+            depends,
+            read: Box::new(move |r| {
+                let value = read(r)?;
+                Entry::json(&value, value.last_modified())
+            }),
+        }
+    }
+
+    /// Answers the request with the planned read.
+    pub async fn respond(self, req: &HttpRequest, state: &AppState) -> AppResult<HttpResponse> {
+        public_read_entry(req, state, self.route, self.query, self.depends, self.read).await
+    }
+
+    /// The planned read's entry, for a reader in this process.
+    pub async fn entry(self, state: &AppState) -> AppResult<Arc<Entry>> {
+        read_entry(state, self.route, self.query, self.depends, self.read).await
+    }
+}
+
+/// Answers a public read: from the cache when it holds this route and query at the data's
+/// current version, else by running `read` on a blocking thread and keeping its answer: JSON
+/// reads through `Planned`, reads that make their own body (`Entry::bytes`: feeds, sitemaps)
+/// directly. `query` must be canonical (the parsed query written back).
 pub async fn public_read_entry<F>(
     req: &HttpRequest,
     state: &AppState,
@@ -407,6 +451,91 @@ where
     F: FnOnce(&Reader) -> AppResult<Entry> + Send + 'static,
 {
     let coding = Coding::negotiate(req);
+    let (entry, outcome) = cached(state, route, query, depends, || {
+        // A hit needs no reader: made only for a miss.
+        let reader = Reader::new(state);
+        async move {
+            let entry = crate::app::block(move || -> AppResult<Arc<Entry>> {
+                let entry = read(&reader)?;
+                // Compressed here, off the request's thread, in the coding this client takes.
+                entry.body(coding)?;
+                Ok(Arc::new(entry))
+            })
+            .await??;
+            Ok((entry, true))
+        }
+    })
+    .await?;
+    respond(req, entry, coding, outcome).await
+}
+
+/// A public read's entry, from the cache or read and kept, for a reader in this process (the
+/// server-rendered pages read the API's answers through it, without HTTP).
+pub async fn read_entry<F>(
+    state: &AppState,
+    route: &'static str,
+    query: String,
+    depends: Depends,
+    read: F,
+) -> AppResult<Arc<Entry>>
+where
+    F: FnOnce(&Reader) -> AppResult<Entry> + Send + 'static,
+{
+    let reader = Reader::new(state);
+    let made = cached(state, route, query, depends, || async move {
+        let entry = crate::app::block(move || read(&reader)).await??;
+        Ok((Arc::new(entry), true))
+    });
+    Ok(made.await?.0)
+}
+
+/// A page rendered on the server (`render` answers its entry and whether it is the page that
+/// was asked for, 200): from the cache when kept, else rendered, and kept when it is.
+pub async fn public_page<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    query: String,
+    render: F,
+) -> AppResult<HttpResponse>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<(Entry, StatusCode)>>,
+{
+    let coding = Coding::negotiate(req);
+    let mut status = StatusCode::OK;
+    let (entry, outcome) = cached(state, "page", query, Depends::Everything, || async {
+        let (entry, s) = render().await?;
+        status = s;
+        Ok((Arc::new(entry), s == StatusCode::OK))
+    })
+    .await?;
+    if status != StatusCode::OK {
+        // Not the page asked for (404): said with its status, never kept or revalidated.
+        let mut res = HttpResponse::build(status);
+        if let Some(csp) = &entry.csp {
+            res.insert_header((header::CONTENT_SECURITY_POLICY, csp.clone()));
+        }
+        res.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+        return Ok(res
+            .content_type(entry.content_type)
+            .body(entry.identity.clone()));
+    }
+    respond(req, entry, coding, outcome).await
+}
+
+/// The entry of `route` and `query` at the data's current version: from the cache, else made
+/// by `make` (which says whether it may be kept) and kept.
+async fn cached<F, Fut>(
+    state: &AppState,
+    route: &'static str,
+    query: String,
+    depends: Depends,
+    make: F,
+) -> AppResult<(Arc<Entry>, Outcome)>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = AppResult<(Arc<Entry>, bool)>>,
+{
     let cache = &state.cache;
     // The version first, then the data: an entry is never older than its key.
     let key = Key {
@@ -419,26 +548,19 @@ where
     if let Some(entry) = cache.entries.as_ref().and_then(|c| c.get(&key)) {
         cache.hits.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(route, "response cache hit");
-        return respond(req, entry, coding, Outcome::Hit).await;
+        return Ok((entry, Outcome::Hit));
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
     tracing::debug!(route, "response cache miss");
-    // A hit needs no reader: made only for a miss.
-    let reader = Reader::new(state);
-    let entry = crate::app::block(move || -> AppResult<Arc<Entry>> {
-        let entry = read(&reader)?;
-        // Compressed here, off the request's thread, in the coding this client takes.
-        entry.body(coding)?;
-        Ok(Arc::new(entry))
-    })
-    .await??;
+    let (entry, keepable) = make().await?;
+    let keep = keep && keepable;
     if keep {
         if let Some(c) = &cache.entries {
             c.insert(key, entry.clone());
         }
     }
     let outcome = if keep { Outcome::Miss } else { Outcome::Bypass };
-    respond(req, entry, coding, outcome).await
+    Ok((entry, outcome))
 }
 
 async fn respond(
@@ -470,6 +592,9 @@ async fn respond(
     if let Some(lm) = &entry.last_modified {
         res.insert_header((header::LAST_MODIFIED, lm.clone()));
     }
+    if let Some(csp) = &entry.csp {
+        res.insert_header((header::CONTENT_SECURITY_POLICY, csp.clone()));
+    }
     if status == StatusCode::NOT_MODIFIED {
         return Ok(res.finish());
     }
@@ -494,7 +619,7 @@ mod tests {
         Key {
             route: "test",
             query: format!("offset={i}"),
-            version: [1, 0, 0],
+            version: [1, 0, 0, 0],
         }
     }
 

@@ -6,7 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::app::title_formatter;
+use crate::site::title_formatter;
 use crate::components::elsewhere::{is_admin_path, FullPageLoad};
 use crate::components::layout::Layout;
 use crate::pages::admin::{

@@ -19,14 +19,48 @@ use serde::Serialize;
 
 /// `GET`s `path` (e.g. `/api/v1/stories?limit=20`) and reads the JSON answer as `T`.
 ///
+/// In the browser, over HTTP ([`fetch_json`]). On the server, rendering a page, through the
+/// server's own read layer ([`crate::ssr::Reads`], provided by the renderer): the same JSON
+/// without a request. Either way the future is `Send`, as leptos's resources want.
+pub fn get<T: DeserializeOwned + 'static>(
+    path: &str,
+) -> impl std::future::Future<Output = Result<T, Problem>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let reads = leptos::prelude::use_context::<crate::ssr::ServerReads>();
+        let path = path.to_string();
+        async move {
+            let Some(crate::ssr::ServerReads(reads)) = reads else {
+                return Err(network_problem("no server reads in this render"));
+            };
+            let body = reads.get(&path).await?;
+            serde_json::from_str::<T>(&body).map_err(|e| {
+                problem(
+                    "/problems/unreadable-response",
+                    "Unreadable response",
+                    500,
+                    format!("The server's answer could not be read: {e}"),
+                )
+            })
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        send_wrapper::SendWrapper::new(fetch_json::<T>(path.to_string()))
+    }
+}
+
+/// `GET`s `path` over HTTP and reads the JSON answer as `T`.
+///
 /// The browser revalidates every answer it holds (`cache: no-cache`): public reads may be
 /// kept for half a minute by others, but the app shows what the server has now (a reader's
 /// own guestbook entry, a moderator's edit), at the cost of a 304 when nothing changed.
 ///
 /// A non-2xx answer becomes the server's problem+json body, or a Problem describing the
 /// status when the body is not one; a network failure becomes a Problem with status 0.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Problem> {
-    let response = Request::get(path)
+#[cfg_attr(feature = "ssr", allow(dead_code))]
+async fn fetch_json<T: DeserializeOwned>(path: String) -> Result<T, Problem> {
+    let response = Request::get(&path)
         .header("Accept", "application/json")
         .cache(web_sys::RequestCache::NoCache)
         .send()
@@ -105,6 +139,11 @@ pub async fn post_public<B: Serialize, T: DeserializeOwned>(
 /// A fresh key for one form fill: 128 random bits as hex. Not a secret, only unique enough
 /// that two different fills never share one.
 pub fn idempotency_key() -> String {
+    // A page rendered on the server sends nothing: the browser makes its own key when it
+    // hydrates the form.
+    if cfg!(feature = "ssr") {
+        return String::new();
+    }
     let mut key = String::with_capacity(32);
     for _ in 0..4 {
         // Math.random gives 52 random bits; 32 of them per round.

@@ -13,30 +13,7 @@ use crate::pages::search::SearchPage;
 use crate::pages::sources::{SourcePage, SourcesPage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::{home::HomePage, not_found::NotFound, story::StoryPage, theme::ThemePage};
-
-/// The site's name, shown in the header and at the end of every document title.
-pub const SITE_NAME: &str = "People's Stories";
-
-/// The themes, in the order the original site listed them: `(slug, label)`.
-///
-/// The navigation is drawn from this list so that it shows at once, before any request;
-/// the theme pages take their names and descriptions from the API.
-pub const THEMES: [(&str, &str); 5] = [
-    ("justice", "Justice"),
-    ("freedom", "Freedom"),
-    ("peace", "Peace"),
-    ("democracy", "Democracy"),
-    ("well-being", "Well Being"),
-];
-
-/// Every page's document title: the page's own, then the site's name.
-pub fn title_formatter(text: String) -> String {
-    if text.is_empty() {
-        SITE_NAME.to_string()
-    } else {
-        format!("{text} — {SITE_NAME}")
-    }
-}
+use crate::site::title_formatter;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -7,53 +7,7 @@ use super::schema::{countries, country_aliases, themes};
 use super::DbConn;
 use crate::countries::{fold, Catalog};
 
-/// A theme: slug, name and its fact-file introduction, in display order.
-pub struct ThemeDef {
-    pub slug: &'static str,
-    pub name: &'static str,
-    pub description: &'static str,
-}
-
-pub const THEMES: [ThemeDef; 5] = [
-    ThemeDef {
-        slug: "justice",
-        name: "Justice",
-        description: "Justice is the promise that rights mean something when they are broken: \
-            fair trials, an end to impunity for the gravest crimes, remedy and reparation for \
-            victims, and the rule of law applied to the powerful as to everyone else. These \
-            stories follow courts, treaties and campaigns that bring perpetrators to account.",
-    },
-    ThemeDef {
-        slug: "freedom",
-        name: "Freedom",
-        description: "Freedom of expression, of belief, of assembly and of movement; freedom \
-            from slavery, trafficking and arbitrary detention. These stories tell of people \
-            who claim those freedoms, often at great risk, and of those who deny them.",
-    },
-    ThemeDef {
-        slug: "peace",
-        name: "Peace",
-        description: "Peace is more than the silence of guns: it is the protection of \
-            civilians in conflict, the return of the displaced, disarmament, and the slow work \
-            of reconciliation. These stories come from wars, ceasefires and the people who \
-            rebuild after them.",
-    },
-    ThemeDef {
-        slug: "democracy",
-        name: "Democracy",
-        description: "Democracy rests on the right of everyone to take part in government: \
-            free and fair elections, independent courts and media, and a civil society able to \
-            speak. These stories watch over elections, protests and the institutions that hold \
-            power in check.",
-    },
-    ThemeDef {
-        slug: "well-being",
-        name: "Well Being",
-        description: "Well-being covers the rights to food, water, health, housing, education \
-            and decent work, and to a healthy environment. These stories show where those rights \
-            are met, where they fail, and who is left behind.",
-    },
-];
+pub use peoples_stories_shared::taxonomy::{ThemeDef, THEMES};
 
 /// Brings themes, countries and country aliases up to date with the code, in one transaction.
 pub fn sync(conn: &mut DbConn) -> QueryResult<()> {

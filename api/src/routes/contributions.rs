@@ -13,7 +13,7 @@ use peoples_stories_shared::{
     SignGuestbook, SubmissionReceipt, SubmissionStatus, SubmittedLink,
 };
 
-use crate::cache::{public_read, Depends};
+use crate::cache::{Depends, Planned};
 use crate::countries::Catalog;
 use crate::db::contributions::{self as q, Form, NewGuestbookEntry, NewSubmission};
 use crate::db::{taxonomy, DbConn};
@@ -236,17 +236,18 @@ pub async fn list_guestbook(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let paging = parse_paging(req.query_string()).map_err(AppError::invalid)?;
+    guestbook_plan(req.query_string())?
+        .respond(&req, &state)
+        .await
+}
+
+/// The read of a page of the visible guestbook a query string asks for.
+pub fn guestbook_plan(query_string: &str) -> AppResult<Planned> {
+    let paging = parse_paging(query_string).map_err(AppError::invalid)?;
     let key = format!("{}/{}", paging.limit, paging.offset);
-    public_read(
-        &req,
-        &state,
-        "guestbook",
-        key,
-        Depends::Guestbook,
-        move |r| guestbook::list(r, paging),
-    )
-    .await
+    Ok(Planned::json("guestbook", key, Depends::Guestbook, move |r| {
+        guestbook::list(r, paging)
+    }))
 }
 
 /// A robot filled in the field people never see.

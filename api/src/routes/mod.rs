@@ -14,6 +14,7 @@ pub mod export;
 pub mod feeds;
 pub mod health;
 pub mod manage;
+pub mod pages;
 pub mod queue;
 pub mod site;
 pub mod stories;

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use peoples_stories_shared::{ListStoriesQuery, Problem, Story, StoryPage};
 use utoipa::IntoParams;
 
-use crate::cache::{public_read, Depends};
+use crate::cache::{Depends, Planned};
 use crate::error::{AppError, AppResult};
 use crate::reading;
 use crate::state::AppState;
@@ -102,11 +102,14 @@ pub async fn list_stories(state: web::Data<AppState>, req: HttpRequest) -> AppRe
         let page = crate::app::block(move || reading::stories::list_fields(&reader, &q)).await??;
         return Ok(HttpResponse::Ok().json(page));
     }
-    let key = q.to_query_string();
-    public_read(&req, &state, "stories", key, Depends::Stories, move |r| {
+    list_plan(q).respond(&req, &state).await
+}
+
+/// The read of a page of stories (not a harvest page: those depend on the clock).
+pub fn list_plan(q: ListStoriesQuery) -> Planned {
+    Planned::json("stories", q.to_query_string(), Depends::Stories, move |r| {
         reading::stories::list_fields(r, &q)
     })
-    .await
 }
 
 /// One published story, whole, by numeric id or slug.
@@ -127,14 +130,12 @@ pub async fn get_story(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let key = path.into_inner();
-    public_read(
-        &req,
-        &state,
-        "story",
-        key.clone(),
-        Depends::Stories,
-        move |r| reading::stories::get(r, &key),
-    )
-    .await
+    story_plan(path.into_inner()).respond(&req, &state).await
+}
+
+/// The read of one published story by id or slug.
+pub fn story_plan(id_or_slug: String) -> Planned {
+    Planned::json("story", id_or_slug.clone(), Depends::Stories, move |r| {
+        reading::stories::get(r, &id_or_slug)
+    })
 }

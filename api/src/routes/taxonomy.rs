@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use peoples_stories_shared::{Country, Problem, Source, Theme};
 use utoipa::IntoParams;
 
-use crate::cache::{public_read, Depends};
+use crate::cache::{Depends, Planned};
 use crate::error::{AppError, AppResult};
 use crate::reading::taxonomy;
 use crate::state::AppState;
@@ -21,16 +21,13 @@ use crate::state::AppState;
 )]
 #[get("/themes")]
 pub async fn list_themes(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
-    no_parameters(&req)?;
-    public_read(
-        &req,
-        &state,
-        "themes",
-        String::new(),
-        Depends::Stories,
-        taxonomy::themes,
-    )
-    .await
+    no_parameters(req.query_string())?;
+    themes_plan().respond(&req, &state).await
+}
+
+/// The read of the themes with their counts.
+pub fn themes_plan() -> Planned {
+    Planned::json("themes", String::new(), Depends::Stories, taxonomy::themes)
 }
 
 /// The query parameters of `GET /api/v1/countries`.
@@ -61,12 +58,18 @@ pub async fn list_countries(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let q = taxonomy::countries_query(req.query_string())?;
+    countries_plan(req.query_string())?
+        .respond(&req, &state)
+        .await
+}
+
+/// The read of the countries (type-ahead) a query string asks for.
+pub fn countries_plan(query_string: &str) -> AppResult<Planned> {
+    let q = taxonomy::countries_query(query_string)?;
     let key = q.clone().unwrap_or_default();
-    public_read(&req, &state, "countries", key, Depends::Stories, move |r| {
+    Ok(Planned::json("countries", key, Depends::Stories, move |r| {
         taxonomy::countries(r, q.as_deref())
-    })
-    .await
+    }))
 }
 
 /// Every source (publisher), by name, with its published story count.
@@ -81,16 +84,13 @@ pub async fn list_countries(
 )]
 #[get("/sources")]
 pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
-    no_parameters(&req)?;
-    public_read(
-        &req,
-        &state,
-        "sources",
-        String::new(),
-        Depends::Sources,
-        taxonomy::sources,
-    )
-    .await
+    no_parameters(req.query_string())?;
+    sources_plan().respond(&req, &state).await
+}
+
+/// The read of every source with its story count.
+pub fn sources_plan() -> Planned {
+    Planned::json("sources", String::new(), Depends::Sources, taxonomy::sources)
 }
 
 /// One source by numeric id or slug.
@@ -110,21 +110,20 @@ pub async fn get_source(
     path: web::Path<String>,
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
-    let key = path.into_inner();
-    public_read(
-        &req,
-        &state,
-        "source",
-        key.clone(),
-        Depends::Sources,
-        move |r| taxonomy::source(r, &key),
-    )
-    .await
+    source_plan(path.into_inner()).respond(&req, &state).await
+}
+
+/// The read of one source by id or slug.
+pub fn source_plan(id_or_slug: String) -> Planned {
+    Planned::json("source", id_or_slug.clone(), Depends::Sources, move |r| {
+        taxonomy::source(r, &id_or_slug)
+    })
 }
 
 /// Refuses any query parameter, naming it, for lists that take none.
-fn no_parameters(req: &HttpRequest) -> AppResult<()> {
+/// Refuses any parameter (a read that takes none).
+pub fn no_parameters(query_string: &str) -> AppResult<()> {
     let mut reader = peoples_stories_shared::QueryReader::new(&[], &[]);
-    reader.pairs(req.query_string());
+    reader.pairs(query_string);
     reader.finish(()).map_err(AppError::invalid)
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
-use crate::app::{SITE_NAME, THEMES};
+use crate::site::{SITE_NAME, THEMES};
 
 /// Keeps the address bar in step with the page shown.
 ///
@@ -74,10 +74,10 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul class="themes">
                         {THEMES
                             .iter()
-                            .map(|(slug, label)| {
+                            .map(|theme| {
                                 view! {
                                     <li>
-                                        <A href=format!("/{slug}")>{*label}</A>
+                                        <A href=format!("/{}", theme.slug)>{theme.name}</A>
                                     </li>
                                 }
                             })

@@ -6,6 +6,7 @@ pub mod elsewhere;
 pub mod follow;
 pub mod form;
 pub mod layout;
+pub mod page_meta;
 pub mod pager;
 pub mod reader_form;
 pub mod status;

@@ -11,6 +11,8 @@ use crate::api;
 /// ("stories-painted")`, at the next animation frame, just before the paint), so benchmarks
 /// can read how soon readers see stories. Called where story lists are drawn.
 pub fn mark_stories_painted() {
+    // Nothing is painted on the server.
+    #[cfg(not(feature = "ssr"))]
     request_animation_frame(|| {
         use wasm_bindgen::JsCast;
         let global = js_sys::global();

@@ -1,13 +1,19 @@
 //! `/about`: what People's Stories is, and how stories get here.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
+
+use crate::components::page_meta::PageMeta;
 
 #[component]
 pub fn AboutPage() -> impl IntoView {
     view! {
-        <Title text="About" />
+        <PageMeta
+            title="About"
+            description="People's Stories publishes human-rights news from around the world, grouped \
+                         by theme: justice, freedom, peace, democracy and well-being."
+            path="/about"
+        />
         <h1>"About People's Stories"</h1>
         <p class="lead">
             "People's Stories publishes human-rights news from around the world, grouped by \

@@ -5,7 +5,6 @@
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use peoples_stories_shared::contribution::{MESSAGE_MAX, NAME_MAX};
 use peoples_stories_shared::{
     FieldError, GuestbookEntry, GuestbookPage, PartialDate, Problem, SignGuestbook,
@@ -13,11 +12,12 @@ use peoples_stories_shared::{
 
 use crate::api;
 use crate::components::country_input::CountryOptions;
+use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
 use crate::components::reader_form::{focus_soon, optional, ErrorSummary, Honeypot, TextField};
 use crate::components::status::{Empty, Loading, ProblemView};
 use crate::components::story_card::date_view;
-use crate::pages::theme::offset_param;
+use crate::site::offset_param;
 
 const PER_PAGE: u32 = 20;
 
@@ -34,13 +34,25 @@ fn locate(field: &str) -> (String, String) {
 #[component]
 pub fn GuestbookPage() -> impl IntoView {
     let offset = offset_param();
-    let entries = LocalResource::new(move || {
-        let path = format!("/api/v1/guestbook?limit={PER_PAGE}&offset={}", offset.get());
-        async move { api::get::<GuestbookPage>(&path).await }
-    });
+    let entries = Resource::new(
+        move || offset.get(),
+        |offset| api::get::<GuestbookPage>(&format!("/api/v1/guestbook?limit={PER_PAGE}&offset={offset}")),
+    );
     let retry = Callback::new(move |()| entries.refetch());
     view! {
-        <Title text="Guestbook" />
+        {move || {
+            let path = match offset.get() {
+                0 => "/guestbook".to_string(),
+                o => format!("/guestbook?offset={o}"),
+            };
+            view! {
+                <PageMeta
+                    title="Guestbook"
+                    description="Messages from readers of People's Stories. Sign the guestbook."
+                    path
+                />
+            }
+        }}
         <h1>"Guestbook"</h1>
         <p class="lead">"Messages from readers. Sign it below."</p>
         <section aria-labelledby="entries-heading">

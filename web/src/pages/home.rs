@@ -1,21 +1,27 @@
 //! `/`: the latest stories across themes, and a way into each theme.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use peoples_stories_shared::{StoryPage, Theme};
 
 use crate::api;
-use crate::app::THEMES;
+use crate::components::page_meta::PageMeta;
 use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::StoryList;
+use crate::site::THEMES;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let stories = LocalResource::new(|| api::get::<StoryPage>("/api/v1/stories?limit=10"));
-    let themes = LocalResource::new(|| api::get::<Vec<Theme>>("/api/v1/themes"));
+    let stories = Resource::new(|| (), |()| api::get::<StoryPage>("/api/v1/stories?limit=10"));
+    let themes = Resource::new(|| (), |()| api::get::<Vec<Theme>>("/api/v1/themes"));
     let retry = Callback::new(move |()| stories.refetch());
     view! {
-        <Title text="Latest stories" />
+        <PageMeta
+            title=""
+            description="Human-rights news from around the world, told by the people it happens to \
+                         and the organisations that stand with them: justice, freedom, peace, \
+                         democracy and well-being."
+            path="/"
+        />
         <h1>"Latest stories"</h1>
         <p class="lead">
             "Human-rights news from around the world, told by the people it happens to and the \
@@ -39,42 +45,42 @@ pub fn HomePage() -> impl IntoView {
         </Suspense>
         <section class="theme-index" aria-labelledby="themes-heading">
             <h2 id="themes-heading">"Stories by theme"</h2>
-            <ul class="theme-list">
-                {move || {
-                    // The themes show at once from the built-in list; descriptions and counts
-                    // join them when the API answers (a failure leaves the plain links).
-                    let loaded = themes.get().and_then(Result::ok).unwrap_or_default();
-                    THEMES
-                        .iter()
-                        .map(|(slug, label)| {
-                            let theme = loaded.iter().find(|t| t.slug == *slug).cloned();
-                            let name = theme
-                                .as_ref()
-                                .map(|t| t.name.clone())
-                                .unwrap_or_else(|| label.to_string());
-                            view! {
-                                <li>
-                                    <a href=format!("/{slug}") class="theme-link">
-                                        {name}
-                                    </a>
-                                    {theme
-                                        .map(|t| {
-                                            let count = format!(
-                                                "{} {}",
-                                                t.story_count,
-                                                if t.story_count == 1 { "story" } else { "stories" },
-                                            );
-                                            view! {
-                                                <span class="count">{count}</span>
-                                                <p>{t.description}</p>
-                                            }
-                                        })}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            <Suspense fallback=|| theme_list(Vec::new())>
+                {move || Suspend::new(async move {
+                    // A failure leaves the themes without their counts.
+                    theme_list(themes.await.unwrap_or_default())
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// Each theme with its fact file's introduction, and how many stories it has once `counted`
+/// says.
+fn theme_list(counted: Vec<Theme>) -> impl IntoView {
+    view! {
+        <ul class="theme-list">
+            {THEMES
+                .iter()
+                .map(|theme| {
+                    let count = counted
+                        .iter()
+                        .find(|t| t.slug == theme.slug)
+                        .map(|t| {
+                            let n = t.story_count;
+                            format!("{n} {}", if n == 1 { "story" } else { "stories" })
+                        });
+                    view! {
+                        <li>
+                            <a href=format!("/{}", theme.slug) class="theme-link">
+                                {theme.name}
+                            </a>
+                            {count.map(|c| view! { <span class="count">{c}</span> })}
+                            <p>{theme.description}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
     }
 }

@@ -6,9 +6,11 @@ use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    // On the server the page answers 404, for crawlers and link checkers.
+    crate::site::set_status(404);
     view! {
         <Title text="Page not found" />
-        // The server answers every app path with the app; this keeps such pages out of indexes.
+        // Kept out of indexes whatever the status.
         <Meta name="robots" content="noindex" />
         <h1>"Page not found"</h1>
         <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>

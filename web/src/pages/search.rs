@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
 use peoples_stories_shared::list::FACETS;
 use peoples_stories_shared::{
@@ -23,9 +22,10 @@ use peoples_stories_shared::{
 };
 
 use crate::api;
-use crate::app::THEMES;
+use crate::site::THEMES;
 use crate::components::country_input::CountryOptions;
 use crate::components::follow::FollowLinks;
+use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
 use crate::components::reader_form::{optional, TextField};
 use crate::components::status::{Loading, ProblemView};
@@ -92,13 +92,15 @@ pub fn SearchPage() -> impl IntoView {
     let navigate = use_navigate();
     let parsed = Memo::new(move |_| ListStoriesQuery::parse(&location.search.get()));
 
-    // The form's fields, set from the URL whenever it changes (also on back and forward).
-    let q = RwSignal::new(String::new());
-    let country = RwSignal::new(String::new());
-    let theme = RwSignal::new(String::new());
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
-    let sort = RwSignal::new(String::new());
+    // The form's fields, from the URL (so the server's page shows the search made), then set
+    // again whenever it changes (also on back and forward).
+    let param = move |name: &str| location.query.with_untracked(|p| p.get(name).unwrap_or_default());
+    let q = RwSignal::new(param("q"));
+    let country = RwSignal::new(param("country"));
+    let theme = RwSignal::new(param("theme"));
+    let from = RwSignal::new(param("from"));
+    let to = RwSignal::new(param("to"));
+    let sort = RwSignal::new(param("sort"));
     let errors = RwSignal::new(Vec::<FieldError>::new());
     Effect::new(move |_| {
         let params = location.query.get();
@@ -110,20 +112,27 @@ pub fn SearchPage() -> impl IntoView {
         sort.set(params.get("sort").unwrap_or_default());
     });
 
-    let results = LocalResource::new(move || {
-        let parsed = parsed.get();
-        async move {
-            let mut query = parsed.map_err(|errors| Problem {
-                type_: "/problems/invalid-parameters".into(),
-                title: "Check your search".into(),
-                status: 400,
-                detail: "Some of the search's fields are not right.".into(),
-                errors,
-            })?;
-            query.facets.clear();
-            api::get::<StoryPage>(&format!("/api/v1/stories?{}", query.to_query_string())).await
-        }
-    });
+    let results = Resource::new(
+        move || parsed.get(),
+        |parsed| {
+            let query = parsed.map(|mut query| {
+                query.facets.clear();
+                api::get::<StoryPage>(&format!("/api/v1/stories?{}", query.to_query_string()))
+            });
+            async move {
+                match query {
+                    Ok(answer) => answer.await,
+                    Err(errors) => Err(Problem {
+                        type_: "/problems/invalid-parameters".into(),
+                        title: "Check your search".into(),
+                        status: 400,
+                        detail: "Some of the search's fields are not right.".into(),
+                        errors,
+                    }),
+                }
+            }
+        },
+    );
 
     // The counts, asked for beside the results (not after them) and kept while only the
     // page or the order changes. An answer for a search no longer shown is dropped.
@@ -202,12 +211,32 @@ pub fn SearchPage() -> impl IntoView {
         }
         Err(_) => "Search".to_string(),
     };
+    let meta = move || {
+        let title = title();
+        let description = format!(
+            "{title}: human-rights news stories on People's Stories, by keyword, country, theme \
+             and date."
+        );
+        let path = match parsed.get() {
+            Ok(p) => search_href(&p),
+            Err(_) => "/search".to_string(),
+        };
+        view! { <PageMeta title description path /> }
+    };
 
     view! {
-        <Title text=title />
+        {meta}
         <div class="search-page">
             <h1>"Search by keyword and country"</h1>
-            <form class="search-form" role="search" on:submit=on_submit novalidate>
+            // Without JavaScript the browser sends the form as the page's own query.
+            <form
+                class="search-form"
+                role="search"
+                action="/search"
+                method="get"
+                on:submit=on_submit
+                novalidate
+            >
                 <TextField
                     id="search-q"
                     field="q"
@@ -234,13 +263,14 @@ pub fn SearchPage() -> impl IntoView {
                     <label for="search-theme">"Theme"</label>
                     <select
                         id="search-theme"
+                        name="theme"
                         prop:value=move || theme.get()
                         on:change=move |ev| theme.set(event_target_value(&ev))
                     >
                         <option value="">"All themes"</option>
                         {THEMES
                             .iter()
-                            .map(|(slug, label)| view! { <option value=*slug>{*label}</option> })
+                            .map(|t| view! { <option value=t.slug>{t.name}</option> })
                             .collect_view()}
                     </select>
                 </div>
@@ -268,6 +298,7 @@ pub fn SearchPage() -> impl IntoView {
                     <label for="search-sort">"Order"</label>
                     <select
                         id="search-sort"
+                        name="sort"
                         prop:value=move || sort.get()
                         on:change=move |ev| sort.set(event_target_value(&ev))
                     >

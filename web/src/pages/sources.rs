@@ -7,11 +7,12 @@ use leptos_router::hooks::use_params_map;
 use peoples_stories_shared::{ListStoriesQuery, Source, StoryPage};
 
 use crate::api;
+use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
 use crate::components::status::{Empty, Loading, ProblemView};
 use crate::components::story_card::StoryList;
 use crate::pages::not_found::NotFound;
-use crate::pages::theme::offset_param;
+use crate::site::offset_param;
 
 fn stories_label(n: i64) -> String {
     format!("{n} {}", if n == 1 { "story" } else { "stories" })
@@ -19,10 +20,14 @@ fn stories_label(n: i64) -> String {
 
 #[component]
 pub fn SourcesPage() -> impl IntoView {
-    let sources = LocalResource::new(|| api::get::<Vec<Source>>("/api/v1/sources"));
+    let sources = Resource::new(|| (), |()| api::get::<Vec<Source>>("/api/v1/sources"));
     let retry = Callback::new(move |()| sources.refetch());
     view! {
-        <Title text="Sources" />
+        <PageMeta
+            title="Sources"
+            description="The organisations and news agencies People's Stories cites, with how many stories cite each."
+            path="/sources"
+        />
         <h1>"Sources"</h1>
         <p class="lead">"The organisations and news agencies our stories cite."</p>
         <Suspense fallback=|| view! { <Loading label="Loading sources…" /> }>
@@ -65,16 +70,19 @@ pub fn SourcePage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
     let offset = offset_param();
-    let source = LocalResource::new(move || {
-        let path = format!("/api/v1/sources/{}", api::segment(&slug.get()));
-        async move { api::get::<Source>(&path).await }
-    });
-    let stories = LocalResource::new(move || {
-        let mut q = ListStoriesQuery::new();
-        q.source = vec![slug.get()];
-        q.offset = offset.get();
-        async move { api::get::<StoryPage>(&format!("/api/v1/stories?{}", q.to_query_string())).await }
-    });
+    let source = Resource::new(
+        move || slug.get(),
+        |slug| api::get::<Source>(&format!("/api/v1/sources/{}", api::segment(&slug))),
+    );
+    let stories = Resource::new(
+        move || (slug.get(), offset.get()),
+        |(slug, offset)| {
+            let mut q = ListStoriesQuery::new();
+            q.source = vec![slug];
+            q.offset = offset;
+            api::get::<StoryPage>(&format!("/api/v1/stories?{}", q.to_query_string()))
+        },
+    );
     let retry_source = Callback::new(move |()| source.refetch());
     let retry = Callback::new(move |()| stories.refetch());
     let list = move || {
@@ -113,8 +121,19 @@ pub fn SourcePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match source.await {
                     Ok(s) => {
+                        let base = format!("/sources/{}", api::segment(&s.slug));
+                        let path = match offset.get_untracked() {
+                            0 => base,
+                            o => format!("{base}?offset={o}"),
+                        };
+                        let description = format!(
+                            "Stories that cite {} ({}): {}.",
+                            s.name,
+                            s.domain,
+                            stories_label(s.story_count)
+                        );
                         view! {
-                            <Title text=s.name.clone() />
+                            <PageMeta title=s.name.clone() description path />
                             <h1>{s.name.clone()}</h1>
                             <p class="lead">
                                 {s.domain.clone()} " · " {stories_label(s.story_count)}

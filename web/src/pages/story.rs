@@ -7,10 +7,11 @@ use leptos_router::hooks::use_params_map;
 use peoples_stories_shared::Story;
 
 use crate::api;
-use crate::app::THEMES;
+use crate::components::page_meta::{news_article_json_ld, story_description, Article, PageMeta};
 use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::{byline_text, date_view, paragraphs_view, sorted_updates};
 use crate::pages::not_found::NotFound;
+use crate::site::{origin, theme};
 
 /// Text into paragraphs (the admin view previews with it too).
 pub use crate::components::story_card::paragraphs;
@@ -19,10 +20,10 @@ pub use crate::components::story_card::paragraphs;
 pub fn StoryPage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let story = LocalResource::new(move || {
-        let path = format!("/api/v1/stories/{}", api::segment(&slug.get()));
-        async move { api::get::<Story>(&path).await }
-    });
+    let story = Resource::new(
+        move || slug.get(),
+        |slug| api::get::<Story>(&format!("/api/v1/stories/{}", api::segment(&slug))),
+    );
     let retry = Callback::new(move |()| story.refetch());
     view! {
         <Suspense fallback=|| view! { <Loading label="Loading the story…" /> }>
@@ -46,11 +47,19 @@ pub fn StoryPage() -> impl IntoView {
 
 #[component]
 fn StoryView(story: Story) -> impl IntoView {
-    let theme_label = THEMES
-        .iter()
-        .find(|(t, _)| *t == story.theme)
-        .map(|(_, l)| l.to_string())
+    let theme_label = theme(&story.theme)
+        .map(|t| t.name.to_string())
         .unwrap_or_else(|| story.theme.clone());
+    let path = crate::components::story_card::story_href(&story.slug);
+    let json_ld = news_article_json_ld(&story, &format!("{}{path}", origin()));
+    let meta = view! {
+        <PageMeta
+            title=story.title.clone()
+            description=story_description(&story)
+            path
+            article=Article { published: story.date, section: theme_label.clone() }
+        />
+    };
     let theme_href = format!("/{}", api::segment(&story.theme));
     let updates = sorted_updates(story.updates);
     let updates = (!updates.is_empty()).then(|| {
@@ -134,7 +143,8 @@ fn StoryView(story: Story) -> impl IntoView {
         }
     });
     view! {
-        <Title text=story.title.clone() />
+        {meta}
+        <script type="application/ld+json" inner_html=json_ld></script>
         <article class="story">
             <header>
                 <p class="kicker">

@@ -6,14 +6,14 @@
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use peoples_stories_shared::contribution::{BODY_MAX, LINKS_MAX, TITLE_MAX};
 use peoples_stories_shared::{
     CreateSubmission, FieldError, Problem, SubmissionReceipt, SubmittedLink,
 };
 
 use crate::api;
-use crate::app::THEMES;
+use crate::components::page_meta::PageMeta;
+use crate::site::THEMES;
 use crate::components::reader_form::{
     focus_soon, message_for, optional, ErrorSummary, Honeypot, TextField,
 };
@@ -77,7 +77,12 @@ pub fn SubmitPage() -> impl IntoView {
     // A new form (and a new idempotency key) for each story.
     let form_key = RwSignal::new(0u32);
     view! {
-        <Title text="Submit a Story" />
+        <PageMeta
+            title="Submit a Story"
+            description="Send People's Stories a human-rights story: what happened, where, and the \
+                         sources that reported it. A moderator reads every submission."
+            path="/submit"
+        />
         <h1>"Submit a Story"</h1>
         {move || match receipt.get() {
             Some(r) => {
@@ -263,7 +268,7 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                     <option value="">"Choose a theme"</option>
                     {THEMES
                         .iter()
-                        .map(|(slug, label)| view! { <option value=*slug>{*label}</option> })
+                        .map(|t| view! { <option value=t.slug>{t.name}</option> })
                         .collect_view()}
                 </select>
             </div>

@@ -12,7 +12,7 @@ use peoples_stories_shared::{CountryRef, Submission, SubmissionStatus};
 use super::submissions::label;
 use super::{when, AdminProblem};
 use crate::api::{self, Approved};
-use crate::app::THEMES;
+use crate::site::THEMES;
 use crate::components::country_picker::CountryPicker;
 use crate::components::form::{ErrorSummary, FieldMessage, FormErrors, TextArea, TextField};
 use crate::components::status::Loading;
@@ -366,10 +366,11 @@ pub fn ThemeSelect(value: RwSignal<String>, errors: FormErrors) -> impl IntoView
                 <option value="" disabled=true>"Choose a theme"</option>
                 {THEMES
                     .iter()
-                    .map(|(slug, name)| {
+                    .map(|t| {
+                        let (slug, name) = (t.slug, t.name);
                         view! {
-                            <option value=*slug selected=move || value.get() == *slug>
-                                {*name}
+                            <option value=slug selected=move || value.get() == slug>
+                                {name}
                             </option>
                         }
                     })
