@@ -188,7 +188,8 @@ pub fn page_csp(inline_scripts: &[String]) -> String {
     let hashes: String = inline_scripts
         .iter()
         .map(|s| {
-            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()));
+            let hash =
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()));
             format!(" 'sha256-{hash}'")
         })
         .collect();

@@ -6,7 +6,6 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
-use crate::site::title_formatter;
 use crate::components::elsewhere::{is_admin_path, FullPageLoad};
 use crate::components::layout::Layout;
 use crate::pages::admin::{
@@ -16,6 +15,7 @@ use crate::pages::admin::{
     tokens::TokensPage, AdminSession, AdminShell,
 };
 use crate::pages::not_found::NotFound;
+use crate::site::title_formatter;
 
 #[component]
 pub fn AdminApp() -> impl IntoView {

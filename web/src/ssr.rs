@@ -77,7 +77,9 @@ pub async fn render(page: PageRequest, reads: Arc<dyn Reads>) -> Rendered {
         async move {
             let stream = owner.with(|| {
                 // The router wants an absolute URL; only its path and query matter.
-                provide_context(RequestUrl::new(&format!("http://localhost{path_and_query}")));
+                provide_context(RequestUrl::new(&format!(
+                    "http://localhost{path_and_query}"
+                )));
                 provide_context(meta_context);
                 provide_context(ServerReads(reads));
                 provide_context(status);

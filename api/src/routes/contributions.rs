@@ -245,9 +245,12 @@ pub async fn list_guestbook(
 pub fn guestbook_plan(query_string: &str) -> AppResult<Planned> {
     let paging = parse_paging(query_string).map_err(AppError::invalid)?;
     let key = format!("{}/{}", paging.limit, paging.offset);
-    Ok(Planned::json("guestbook", key, Depends::Guestbook, move |r| {
-        guestbook::list(r, paging)
-    }))
+    Ok(Planned::json(
+        "guestbook",
+        key,
+        Depends::Guestbook,
+        move |r| guestbook::list(r, paging),
+    ))
 }
 
 /// A robot filled in the field people never see.

@@ -52,12 +52,8 @@ pub async fn page(
         let csp = HeaderValue::from_str(&crate::app::page_csp(&rendered.inline_scripts))
             .map_err(|e| AppError::Internal(e.into()))?;
         let status = StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK);
-        let entry = Entry::bytes(
-            rendered.html.into_bytes(),
-            "text/html; charset=utf-8",
-            None,
-        )?
-        .with_csp(csp);
+        let entry = Entry::bytes(rendered.html.into_bytes(), "text/html; charset=utf-8", None)?
+            .with_csp(csp);
         Ok((entry, status))
     })
     .await

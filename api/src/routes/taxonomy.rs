@@ -67,9 +67,12 @@ pub async fn list_countries(
 pub fn countries_plan(query_string: &str) -> AppResult<Planned> {
     let q = taxonomy::countries_query(query_string)?;
     let key = q.clone().unwrap_or_default();
-    Ok(Planned::json("countries", key, Depends::Stories, move |r| {
-        taxonomy::countries(r, q.as_deref())
-    }))
+    Ok(Planned::json(
+        "countries",
+        key,
+        Depends::Stories,
+        move |r| taxonomy::countries(r, q.as_deref()),
+    ))
 }
 
 /// Every source (publisher), by name, with its published story count.
@@ -90,7 +93,12 @@ pub async fn list_sources(state: web::Data<AppState>, req: HttpRequest) -> AppRe
 
 /// The read of every source with its story count.
 pub fn sources_plan() -> Planned {
-    Planned::json("sources", String::new(), Depends::Sources, taxonomy::sources)
+    Planned::json(
+        "sources",
+        String::new(),
+        Depends::Sources,
+        taxonomy::sources,
+    )
 }
 
 /// One source by numeric id or slug.

@@ -1,4 +1,5 @@
-//! The built app is served with client-side routes, a strict CSP and revalidation.
+//! The built app is served with its pages (the admin view's, the reader's rendered on the
+//! server: see pages.rs for their content), a strict CSP and revalidation.
 
 use crate::support::{repo_root, Backend, TestApp};
 
@@ -24,8 +25,11 @@ async fn app_pages_are_served_with_csp_and_fallback() {
         "/administrators",
     ] {
         let res = app.get(path).await;
-        // Paths the app has no page for get the app (which shows "Page not found") with 404.
-        let expected = if path.starts_with("/no") || path == "/administrators" {
+        // Paths the app has no page for (or no story) get "Page not found" with 404.
+        let expected = if path.starts_with("/no")
+            || path == "/administrators"
+            || path == "/stories/some-story"
+        {
             404
         } else {
             200
@@ -44,11 +48,19 @@ async fn app_pages_are_served_with_csp_and_fallback() {
             "{path}: {csp}"
         );
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert_eq!(header("cache-control"), "no-cache", "{path}");
+        let admin = path == "/admin" || path.starts_with("/admin/");
+        // A reader's page is kept like the API's reads; a 404 and the admin view's page are
+        // revalidated every time.
+        let cache_control = if admin || expected == 404 {
+            "no-cache"
+        } else {
+            "public, max-age=30, stale-while-revalidate=60"
+        };
+        assert_eq!(header("cache-control"), cache_control, "{path}");
         assert!(header("content-type").starts_with("text/html"), "{path}");
         let html = res.text().await.expect("html");
         // The moderators' view is a bundle of its own; readers never load it.
-        if path == "/admin" || path.starts_with("/admin/") {
+        if admin {
             assert!(html.contains("/admin-boot.js?v="), "{path}");
             assert!(html.contains("/peoples_stories_admin_bg.wasm?v="), "{path}");
             assert!(!html.contains("peoples_stories_web"), "{path}");
@@ -57,10 +69,15 @@ async fn app_pages_are_served_with_csp_and_fallback() {
             assert!(html.contains("/peoples_stories_web_bg.wasm?v="), "{path}");
             assert!(!html.contains("admin"), "{path}");
         }
+        // No inline code: the admin page has none; a reader's page has only its hydration
+        // data, each script allowed by its hash (pages.rs checks them).
         assert!(
             !html.contains("<script type=\"module\">"),
-            "no inline script: {path}"
+            "no inline module: {path}"
         );
+        if admin {
+            assert!(!html.contains("<script>"), "no inline script: {path}");
+        }
     }
     for (boot, module) in [
         ("/boot.js", "/peoples_stories_web.js"),

@@ -20,6 +20,7 @@ mod migrations;
 mod moderation;
 mod observability;
 mod openapi;
+mod pages;
 mod queue;
 mod search;
 mod seed;

@@ -116,6 +116,9 @@ async fn theme_pages_have_their_heading_and_unknown_paths_are_not_found() {
             "/manifest.webmanifest",
             "/feeds/stories.atom",
             "/feeds/stories.rss",
+            // The theme's own, for feed readers' autodiscovery.
+            "/feeds/stories.atom?theme=justice",
+            "/feeds/stories.rss?theme=justice",
         ]
     {
         browser

@@ -37,7 +37,11 @@ pub fn PageMeta(
     } else {
         title.clone()
     };
-    let og_type = if article.is_some() { "article" } else { "website" };
+    let og_type = if article.is_some() {
+        "article"
+    } else {
+        "website"
+    };
     let article = article.map(|a| {
         view! {
             {a.published

@@ -81,6 +81,9 @@ pub fn TextField(
                 autocomplete=autocomplete
                 list=list
                 maxlength=maxlength.map(|m| m.to_string())
+                // The value as the page was made (a search's words, rendered on the server);
+                // then the property follows the signal.
+                value=value.get_untracked()
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
             />

@@ -36,7 +36,11 @@ pub fn GuestbookPage() -> impl IntoView {
     let offset = offset_param();
     let entries = Resource::new(
         move || offset.get(),
-        |offset| api::get::<GuestbookPage>(&format!("/api/v1/guestbook?limit={PER_PAGE}&offset={offset}")),
+        |offset| {
+            api::get::<GuestbookPage>(&format!(
+                "/api/v1/guestbook?limit={PER_PAGE}&offset={offset}"
+            ))
+        },
     );
     let retry = Callback::new(move |()| entries.refetch());
     view! {

@@ -11,12 +11,15 @@ use crate::site::THEMES;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let stories = Resource::new(|| (), |()| api::get::<StoryPage>("/api/v1/stories?limit=10"));
+    let stories = Resource::new(
+        || (),
+        |()| api::get::<StoryPage>("/api/v1/stories?limit=10"),
+    );
     let themes = Resource::new(|| (), |()| api::get::<Vec<Theme>>("/api/v1/themes"));
     let retry = Callback::new(move |()| stories.refetch());
     view! {
         <PageMeta
-            title=""
+            title="Latest stories"
             description="Human-rights news from around the world, told by the people it happens to \
                          and the organisations that stand with them: justice, freedom, peace, \
                          democracy and well-being."

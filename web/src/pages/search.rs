@@ -22,7 +22,6 @@ use peoples_stories_shared::{
 };
 
 use crate::api;
-use crate::site::THEMES;
 use crate::components::country_input::CountryOptions;
 use crate::components::follow::FollowLinks;
 use crate::components::page_meta::PageMeta;
@@ -31,6 +30,7 @@ use crate::components::reader_form::{optional, TextField};
 use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::StoryList;
 use crate::components::world_map::WorldMap;
+use crate::site::THEMES;
 
 /// Values shown per facet list (the country table shows all).
 const FACET_VALUES: usize = 10;
@@ -94,7 +94,11 @@ pub fn SearchPage() -> impl IntoView {
 
     // The form's fields, from the URL (so the server's page shows the search made), then set
     // again whenever it changes (also on back and forward).
-    let param = move |name: &str| location.query.with_untracked(|p| p.get(name).unwrap_or_default());
+    let param = move |name: &str| {
+        location
+            .query
+            .with_untracked(|p| p.get(name).unwrap_or_default())
+    };
     let q = RwSignal::new(param("q"));
     let country = RwSignal::new(param("country"));
     let theme = RwSignal::new(param("theme"));

@@ -13,11 +13,11 @@ use peoples_stories_shared::{
 
 use crate::api;
 use crate::components::page_meta::PageMeta;
-use crate::site::THEMES;
 use crate::components::reader_form::{
     focus_soon, message_for, optional, ErrorSummary, Honeypot, TextField,
 };
 use crate::components::status::ProblemView;
+use crate::site::THEMES;
 
 #[derive(Clone, Copy)]
 struct LinkRow {

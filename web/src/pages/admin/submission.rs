@@ -12,11 +12,11 @@ use peoples_stories_shared::{CountryRef, Submission, SubmissionStatus};
 use super::submissions::label;
 use super::{when, AdminProblem};
 use crate::api::{self, Approved};
-use crate::site::THEMES;
 use crate::components::country_picker::CountryPicker;
 use crate::components::form::{ErrorSummary, FieldMessage, FormErrors, TextArea, TextField};
 use crate::components::status::Loading;
 use crate::pages::story::paragraphs;
+use crate::site::THEMES;
 
 #[component]
 pub fn SubmissionReview() -> impl IntoView {
