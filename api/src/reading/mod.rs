@@ -7,7 +7,7 @@
 //! whole: `stories` (lists and searches with facets, highlights and page links; one story),
 //! `taxonomy` (themes, countries, sources with their counts), `guestbook`, `manage` (the
 //! moderators' lists). Functions block: call them on a blocking thread (`app::block`), as
-//! `cache::public_read` does.
+//! `cache::Planned` does.
 
 pub mod export;
 pub mod guestbook;

@@ -93,6 +93,16 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium window of 1200×900 pointed at nothing yet.
     /// `name` (usually the test's) names its screenshots.
     pub async fn start(base_url: &str, name: &str) -> Browser {
+        Self::start_with(base_url, name, true).await
+    }
+
+    /// As `start`, with JavaScript off for the pages (a reader who turned it off, a crawler):
+    /// chromedriver's own commands still work.
+    pub async fn start_without_javascript(base_url: &str, name: &str) -> Browser {
+        Self::start_with(base_url, name, false).await
+    }
+
+    async fn start_with(base_url: &str, name: &str, javascript: bool) -> Browser {
         let driver_bin = first_existing("CHROMEDRIVER", &["/usr/bin/chromedriver"], "chromedriver");
         let port = free_port();
         let mut command = Command::new(&driver_bin);
@@ -122,6 +132,9 @@ impl Browser {
         args.push(format!("--user-data-dir={}", profile.path().display()));
         args.push("--window-size=1200,900".into());
         let mut options = json!({ "args": args });
+        if !javascript {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
         let chrome = first_existing("CHROME_BIN", &["/usr/bin/chromium"], "");
         if !chrome.is_empty() {
             options["binary"] = json!(chrome);
@@ -129,6 +142,8 @@ impl Browser {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), options);
+        // The console's messages, for `console_errors`.
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
             .capabilities(caps)
@@ -397,6 +412,42 @@ impl Browser {
         }
     }
 
+    /// The console's errors since the last call (chromedriver's browser log, level SEVERE):
+    /// an uncaught exception, a failed load, a panic of the app (a hydration that failed).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let log = match self.client.issue_cmd(BrowserLog).await {
+            Ok(log) => log,
+            Err(e) => {
+                self.fail(&format!("could not read the browser's log: {e}"))
+                    .await
+            }
+        };
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// The sum of the page's layout shifts so far (the Layout Instability API's
+    /// cumulative score: 0 when nothing visible moved).
+    pub async fn layout_shift(&self) -> f64 {
+        let script = "const done = arguments[arguments.length - 1];
+            let sum = 0;
+            new PerformanceObserver(list => {
+                for (const e of list.getEntries()) { if (!e.hadRecentInput) sum += e.value; }
+            }).observe({ type: 'layout-shift', buffered: true });
+            setTimeout(() => done(sum), 300);";
+        match self.client.execute_async(script, vec![]).await {
+            Ok(v) => v.as_f64().unwrap_or_default(),
+            Err(e) => {
+                self.fail(&format!("could not read the layout shifts: {e}"))
+                    .await
+            }
+        }
+    }
+
     /// Takes a screenshot and panics with `message`, the page's URL and where the screenshot is.
     pub async fn fail(&self, message: &str) -> ! {
         let url = self
@@ -469,5 +520,30 @@ async fn wait_for_chromedriver(driver_url: &str) {
             "chromedriver did not answer at {status} within {WAIT:?}"
         );
         tokio::time::sleep(POLL).await;
+    }
+}
+
+/// chromedriver's `POST /session/{id}/se/log` (not in the W3C protocol, so not in fantoccini):
+/// the browser log's entries since the last read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
     }
 }

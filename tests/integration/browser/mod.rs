@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod driver;
+mod hydration;
 mod paint;
 mod reader;
 

@@ -53,6 +53,16 @@ fn facets_request(q: &ListStoriesQuery) -> String {
     format!("/api/v1/stories?{}", q.to_query_string())
 }
 
+/// The page's query without its empty fields: the form sent by a browser without the app
+/// (`q=court&country=&from=`) names every field, filled in or not.
+fn filled_in(query: &str) -> String {
+    let pairs = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .filter(|(_, value)| !value.trim().is_empty());
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
 /// The app's URL for a search.
 pub fn search_href(q: &ListStoriesQuery) -> String {
     let mut q = q.clone();
@@ -90,7 +100,7 @@ fn narrowed(base: &ListStoriesQuery, facet: &str, value: &str) -> ListStoriesQue
 pub fn SearchPage() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
-    let parsed = Memo::new(move |_| ListStoriesQuery::parse(&location.search.get()));
+    let parsed = Memo::new(move |_| ListStoriesQuery::parse(&filled_in(&location.search.get())));
 
     // The form's fields, from the URL (so the server's page shows the search made), then set
     // again whenever it changes (also on back and forward).
