@@ -147,6 +147,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::contract::document_errors(&mut api);
     let missed = crate::contract::document_limits(&mut api);
     debug_assert!(missed.is_empty(), "limits without a field: {missed:?}");
+    let missed = crate::contract::document_projection(&mut api);
+    debug_assert!(
+        missed.is_empty(),
+        "no list of stories to project: {missed:?}"
+    );
     let missed = crate::contract::document_query_rules(&mut api);
     debug_assert!(
         missed.is_empty(),

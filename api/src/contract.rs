@@ -250,6 +250,47 @@ pub fn document_limits(api: &mut OpenApi) -> Vec<String> {
     missed
 }
 
+/// `GET /api/v1/stories?fields=title,slug` answers items holding only `id` and those keys:
+/// the list's items are documented as `anyOf` a whole `Story` or a `StoryFields`, the same
+/// properties with only `id` required, so that a client (a generated one too) can read a
+/// projected page. Returns what it found no place for.
+pub fn document_projection(api: &mut OpenApi) -> Vec<String> {
+    use utoipa::openapi::schema::{AnyOfBuilder, ArrayItems, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return vec!["components".into()];
+    };
+    let mut partial = match components.schemas.get("Story") {
+        Some(RefOr::T(Schema::Object(o))) => o.clone(),
+        _ => return vec!["Story".into()],
+    };
+    partial.required = vec!["id".to_string()];
+    partial.description = Some(
+        "A story as `fields` chose it: `id` and the keys asked for (`fields=title,slug`), \
+         each as in `Story`."
+            .to_string(),
+    );
+    components
+        .schemas
+        .insert("StoryFields".to_string(), RefOr::T(Schema::Object(partial)));
+    let items = match components.schemas.get_mut("StoryPage") {
+        Some(RefOr::T(Schema::Object(o))) => o.properties.get_mut("items"),
+        _ => None,
+    };
+    let Some(RefOr::T(Schema::Array(items))) = items else {
+        return vec!["StoryPage.items".into()];
+    };
+    items.items = ArrayItems::RefOrSchema(Box::new(RefOr::T(Schema::AnyOf(
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name("Story"))
+            .item(Ref::from_schema_name("StoryFields"))
+            .description(Some(
+                "A whole story; with `fields`, only `id` and the fields chosen (`StoryFields`)",
+            ))
+            .build(),
+    ))));
+    Vec::new()
+}
+
 /// The operations whose query `shared::ListStoriesQuery::parse` reads: the same rules hold
 /// for each parameter they share.
 const STORY_FILTERS: &[&str] = &[
@@ -578,6 +619,23 @@ mod tests {
     fn every_query_rule_finds_its_parameter() {
         let mut api = crate::app::openapi();
         assert_eq!(document_query_rules(&mut api), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_list_documents_projected_stories() {
+        let json = serde_json::to_value(crate::app::openapi()).expect("json");
+        let schemas = &json["components"]["schemas"];
+        assert_eq!(
+            schemas["StoryFields"]["required"],
+            serde_json::json!(["id"])
+        );
+        assert_eq!(
+            schemas["StoryFields"]["properties"],
+            schemas["Story"]["properties"]
+        );
+        let any_of = &schemas["StoryPage"]["properties"]["items"]["items"]["anyOf"];
+        assert_eq!(any_of[0]["$ref"], "#/components/schemas/Story");
+        assert_eq!(any_of[1]["$ref"], "#/components/schemas/StoryFields");
     }
 
     #[test]
