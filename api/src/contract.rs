@@ -20,6 +20,13 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::{Components, ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Type};
 
+/// `blank!()` as a constant.
+macro_rules! blank {
+    () => {
+        r"\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
 /// The shared error answers: status, component name, description.
 const ERRORS: &[(&str, &str, &str)] = &[
     (
@@ -123,8 +130,8 @@ const LIMITS: &[(&str, &str, Limit, usize)] = {
         REASON_MAX, TITLE_MAX, URL_MAX,
     };
     use peoples_stories_shared::moderation::{
-        PASSWORD_MAX, PASSWORD_MIN, STORY_COUNTRIES_MAX, STORY_LINKS_MAX, STORY_UPDATES_MAX,
-        SUMMARY_MAX,
+        PASSWORD_MAX, PASSWORD_MIN, SOURCE_SLUG_MAX, STORY_COUNTRIES_MAX, STORY_LINKS_MAX,
+        STORY_UPDATES_MAX, SUMMARY_MAX,
     };
     use Limit::{Chars, EachChars, Items, MinChars, MinItems};
     &[
@@ -166,19 +173,27 @@ const LIMITS: &[(&str, &str, Limit, usize)] = {
         ("CreateModerator", "password", Chars, PASSWORD_MAX),
         ("CreateModerator", "password", MinChars, PASSWORD_MIN),
         ("GuestbookBulk", "ids", Items, BULK_MAX),
+        ("SourceInput", "slug", Chars, SOURCE_SLUG_MAX),
+        ("SourcePatch", "slug", Chars, SOURCE_SLUG_MAX),
         ("GuestbookBulk", "ids", MinItems, 1),
     ]
 };
 
 /// The patterns a body's string must match (schema, property, pattern): a source's slug
-/// (`SourceInput::validate`): 1 to 80 of a-z, 0-9 and '-', not only digits.
+/// (`SourceInput::validate`: 1 to 80 of a-z, 0-9 and '-', not only digits) and a new
+/// account's username.
 const PATTERNS: &[(&str, &str, &str)] = &[
     ("SourceInput", "slug", SLUG_PATTERN),
     ("SourcePatch", "slug", SLUG_PATTERN),
+    ("CreateModerator", "username", USERNAME_PATTERN),
 ];
 
+/// A new account's username (`accounts::create_user`): blanks around it are trimmed, letters
+/// lower-cased, then `shared::moderation::check_username`'s 3 to 64 of a-z, 0-9, '.', '_'
+/// and '-'.
+const USERNAME_PATTERN: &str = concat!("^[", blank!(), "]*[A-Za-z0-9._-]{3,64}[", blank!(), "]*$");
+
 const SLUG_PATTERN: &str = "^[a-z0-9-]*[a-z-][a-z0-9-]*$";
-const _: () = assert!(peoples_stories_shared::moderation::SOURCE_SLUG_MAX == 80);
 
 #[derive(Clone, Copy)]
 enum Limit {
@@ -238,10 +253,7 @@ pub fn document_limits(api: &mut OpenApi) -> Vec<String> {
     for (schema, property, pattern) in PATTERNS {
         match components.schemas.get_mut(*schema) {
             Some(RefOr::T(Schema::Object(o))) => match o.properties.get_mut(*property) {
-                Some(RefOr::T(Schema::Object(p))) => {
-                    p.pattern = Some(pattern.to_string());
-                    p.max_length = Some(peoples_stories_shared::moderation::SOURCE_SLUG_MAX);
-                }
+                Some(RefOr::T(Schema::Object(p))) => p.pattern = Some(pattern.to_string()),
                 _ => missed.push(format!("{schema}.{property}")),
             },
             _ => missed.push(format!("{schema}.{property}")),
@@ -364,7 +376,7 @@ const QUERY_RULES: &[(&[&str], &str, Rule)] = {
 };
 
 /// The characters Rust's `str::trim` reads past (Unicode White_Space), as a regex class body.
-const BLANK: &str = r"\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+const BLANK: &str = blank!();
 
 /// Writes `QUERY_RULES` into the operations' query parameters; returns the entries it found
 /// no place for (the unit test fails on any).
@@ -613,6 +625,43 @@ mod tests {
             );
         }
         assert!(tried > 2000);
+    }
+
+    #[test]
+    fn body_patterns_accept_what_the_checks_accept() {
+        use peoples_stories_shared::moderation::check_username;
+        let username = regex::Regex::new(USERNAME_PATTERN).expect("regex");
+        for name in [
+            "maria",
+            "Maria",
+            " ada ",
+            "ab",
+            "a.b_c-d",
+            "a b",
+            "\u{212A}im",
+            "ma\u{fc}ller",
+            "x\u{3000}",
+            "\u{85}abc",
+            "\u{feff}abc",
+            &"a".repeat(64),
+            &"a".repeat(65),
+        ] {
+            let lowered = name.trim().to_ascii_lowercase();
+            assert_eq!(
+                username.is_match(name),
+                check_username(&lowered).is_ok(),
+                "{name:?}"
+            );
+        }
+        let slug = regex::Regex::new(SLUG_PATTERN).expect("regex");
+        for (text, ok) in [
+            ("amnesty", true),
+            ("a-1", true),
+            ("123", false),
+            ("", false),
+        ] {
+            assert_eq!(slug.is_match(text), ok, "{text:?}");
+        }
     }
 
     #[test]
