@@ -68,6 +68,11 @@ async fn schemathesis_finds_nothing_against_the_document() {
     let schema = server.url("/api/openapi.json");
     let reports = tempfile::tempdir().expect("reports dir");
     let schemathesis = python.with_file_name("schemathesis");
+    assert!(
+        schemathesis.exists(),
+        "{} is missing: run scripts/python-venv.sh, which installs scripts/python-requirements.txt",
+        schemathesis.display()
+    );
 
     // The public operations: everything without a security requirement (login included; the
     // token goes to none of them).
