@@ -120,9 +120,10 @@ pub fn document_errors(api: &mut OpenApi) {
 
 /// The limits the server enforces on request bodies, from the same constants in `shared`
 /// (schema, property, kind, limit): a string's most characters, a list's most items, or the
-/// most characters of each item of a list of strings. Upper bounds on texts only: the server
-/// counts a text once trimmed, so a lower bound in the schema would promise more than it
-/// accepts; lower bounds where nothing is trimmed (a password, a list of ids).
+/// most characters of each item of a list of strings. The server counts a text's most
+/// characters as sent, as `maxLength` does, but its least once trimmed (blanks are not text),
+/// so texts get no lower bound here; lower bounds where nothing is trimmed (a password, a
+/// list of ids).
 const LIMITS: &[(&str, &str, Limit, usize)] = {
     use crate::moderation::queue::BULK_MAX;
     use peoples_stories_shared::contribution::{
