@@ -181,13 +181,17 @@ const LIMITS: &[(&str, &str, Limit, usize)] = {
 };
 
 /// The patterns a body's string must match (schema, property, pattern): a source's slug
-/// (`SourceInput::validate`: 1 to 80 of a-z, 0-9 and '-', not only digits) and a new
-/// account's username.
+/// (`SourceInput::validate`: 1 to 80 of a-z, 0-9 and '-', not only digits), a new account's
+/// username, a rejection's reason (not blank).
 const PATTERNS: &[(&str, &str, &str)] = &[
     ("SourceInput", "slug", SLUG_PATTERN),
     ("SourcePatch", "slug", SLUG_PATTERN),
     ("CreateModerator", "username", USERNAME_PATTERN),
+    ("RejectSubmission", "reason", NOT_BLANK_PATTERN),
 ];
+
+/// A text that holds something besides blanks (unanchored: one such character anywhere).
+const NOT_BLANK_PATTERN: &str = concat!("[^", blank!(), "]");
 
 /// A new account's username (`accounts::create_user`): blanks around it are trimmed, letters
 /// lower-cased, then `shared::moderation::check_username`'s 3 to 64 of a-z, 0-9, '.', '_'
@@ -653,6 +657,16 @@ mod tests {
                 check_username(&lowered).is_ok(),
                 "{name:?}"
             );
+        }
+        let reason = regex::Regex::new(NOT_BLANK_PATTERN).expect("regex");
+        for (text, ok) in [
+            ("no", true),
+            (" \u{3000}\t\n", false),
+            ("", false),
+            (" x ", true),
+        ] {
+            assert_eq!(reason.is_match(text), ok, "{text:?}");
+            assert_eq!(!text.trim().is_empty(), ok, "{text:?}");
         }
         let slug = regex::Regex::new(SLUG_PATTERN).expect("regex");
         for (text, ok) in [
