@@ -149,15 +149,30 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::contract::document_errors(&mut api);
     let missed = crate::contract::document_limits(&mut api);
     debug_assert!(missed.is_empty(), "limits without a field: {missed:?}");
+    let missed = crate::contract::document_projection(&mut api);
+    debug_assert!(
+        missed.is_empty(),
+        "no list of stories to project: {missed:?}"
+    );
+    let missed = crate::contract::document_query_rules(&mut api);
+    debug_assert!(
+        missed.is_empty(),
+        "query rules without a parameter: {missed:?}"
+    );
     api
+}
+
+/// Which methods each documented path answers, read once from the document.
+fn documented_methods() -> &'static crate::contract::Methods {
+    static METHODS: std::sync::LazyLock<crate::contract::Methods> =
+        std::sync::LazyLock::new(|| crate::contract::Methods::of(&openapi()));
+    &METHODS
 }
 
 /// An API path no route took: 405 with `Allow` when the path exists with other methods,
 /// else 404.
 async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    static METHODS: std::sync::LazyLock<crate::contract::Methods> =
-        std::sync::LazyLock::new(|| crate::contract::Methods::of(&openapi()));
-    let allow = METHODS.allowed(req.path());
+    let allow = documented_methods().allowed(req.path());
     let error = if allow.is_empty() {
         AppError::NotFound(format!("no API route for {} {}", req.method(), req.path()))
     } else {
@@ -167,6 +182,39 @@ async fn api_not_found(req: actix_web::HttpRequest) -> HttpResponse {
         }
     };
     actix_web::ResponseError::error_response(&error)
+}
+
+/// A path segment that does not read as its parameter (`/api/v1/guestbook/abc`, an id past
+/// 2^63): 404 as problem+json, like any id that names nothing, instead of actix's plain
+/// text. A path that a literal template names (`PATCH /api/v1/guestbook/bulk`, which
+/// `/api/v1/guestbook/{id}` would otherwise take) is 405 with `Allow` when the method is
+/// not one of its own.
+fn path_error(err: actix_web::error::PathError, req: &actix_web::HttpRequest) -> actix_web::Error {
+    let allow = documented_methods().allowed(req.path());
+    let method = req.method().as_str();
+    let error = if !allow.is_empty() && !allow.contains(&method) {
+        AppError::MethodNotAllowed {
+            method: method.to_string(),
+            allow,
+        }
+    } else {
+        AppError::NotFound(format!("nothing at {}: {err}", req.path()))
+    };
+    error.into()
+}
+
+/// A method other than GET and HEAD outside `/api` that no route took: 405, with `Allow`
+/// naming a documented path's methods (`TRACE /healthz` → `GET`), else `GET` (the app's
+/// pages and files), instead of the app's page or the "not built" notice.
+async fn site_method_not_allowed(req: actix_web::HttpRequest) -> HttpResponse {
+    let mut allow = documented_methods().allowed(req.path());
+    if allow.is_empty() {
+        allow = vec!["GET"];
+    }
+    actix_web::ResponseError::error_response(&AppError::MethodNotAllowed {
+        method: req.method().to_string(),
+        allow,
+    })
 }
 
 /// Where the built app is, if it is.
@@ -623,7 +671,8 @@ fn start_inner(
             App::new()
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())
-                .app_data(web::Data::new(state.clone())),
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::PathConfig::default().error_handler(path_error)),
         )
         .split_for_parts();
         let app = app
@@ -643,7 +692,14 @@ fn start_inner(
                         .finish()
                 }),
             )
-            .service(web::scope("/api").default_service(web::to(api_not_found)));
+            .service(web::scope("/api").default_service(web::to(api_not_found)))
+            .service(
+                web::resource("/{_:.*}")
+                    .guard(actix_web::guard::Not(
+                        actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()),
+                    ))
+                    .to(site_method_not_allowed),
+            );
         match &dist.0 {
             Some(dir) => app.service(app_files(dir)),
             // Without the built app the reader's pages are still served, as HTML without

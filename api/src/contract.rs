@@ -20,6 +20,13 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::{Components, ContentBuilder, ObjectBuilder, OpenApi, Ref, RefOr, Type};
 
+/// `blank!()` as a constant.
+macro_rules! blank {
+    () => {
+        r"\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
 /// The shared error answers: status, component name, description.
 const ERRORS: &[(&str, &str, &str)] = &[
     (
@@ -113,17 +120,21 @@ pub fn document_errors(api: &mut OpenApi) {
 
 /// The limits the server enforces on request bodies, from the same constants in `shared`
 /// (schema, property, kind, limit): a string's most characters, a list's most items, or the
-/// most characters of each item of a list of strings. Only upper bounds: the server counts a
-/// text once trimmed, so a lower bound in the schema would promise more than it accepts.
+/// most characters of each item of a list of strings. The server counts a text's most
+/// characters as sent, as `maxLength` does, but its least once trimmed (blanks are not text),
+/// so texts get no lower bound here; lower bounds where nothing is trimmed (a password, a
+/// list of ids).
 const LIMITS: &[(&str, &str, Limit, usize)] = {
+    use crate::moderation::queue::BULK_MAX;
     use peoples_stories_shared::contribution::{
         BODY_MAX, COUNTRIES_MAX, COUNTRY_NAME_MAX, EMAIL_MAX, LINKS_MAX, MESSAGE_MAX, NAME_MAX,
         REASON_MAX, TITLE_MAX, URL_MAX,
     };
     use peoples_stories_shared::moderation::{
-        PASSWORD_MAX, STORY_COUNTRIES_MAX, STORY_LINKS_MAX, STORY_UPDATES_MAX, SUMMARY_MAX,
+        PASSWORD_MAX, PASSWORD_MIN, SOURCE_SLUG_MAX, STORY_COUNTRIES_MAX, STORY_LINKS_MAX,
+        STORY_UPDATES_MAX, SUMMARY_MAX,
     };
-    use Limit::{Chars, EachChars, Items};
+    use Limit::{Chars, EachChars, Items, MinChars, MinItems};
     &[
         ("CreateSubmission", "title", Chars, TITLE_MAX),
         ("CreateSubmission", "body", Chars, BODY_MAX),
@@ -161,14 +172,41 @@ const LIMITS: &[(&str, &str, Limit, usize)] = {
         ("LinkInput", "title", Chars, TITLE_MAX),
         ("RejectSubmission", "reason", Chars, REASON_MAX),
         ("CreateModerator", "password", Chars, PASSWORD_MAX),
+        ("CreateModerator", "password", MinChars, PASSWORD_MIN),
+        ("GuestbookBulk", "ids", Items, BULK_MAX),
+        ("SourceInput", "slug", Chars, SOURCE_SLUG_MAX),
+        ("SourcePatch", "slug", Chars, SOURCE_SLUG_MAX),
+        ("GuestbookBulk", "ids", MinItems, 1),
     ]
 };
+
+/// The patterns a body's string must match (schema, property, pattern): a source's slug
+/// (`SourceInput::validate`: 1 to 80 of a-z, 0-9 and '-', not only digits), a new account's
+/// username, a rejection's reason (not blank).
+const PATTERNS: &[(&str, &str, &str)] = &[
+    ("SourceInput", "slug", SLUG_PATTERN),
+    ("SourcePatch", "slug", SLUG_PATTERN),
+    ("CreateModerator", "username", USERNAME_PATTERN),
+    ("RejectSubmission", "reason", NOT_BLANK_PATTERN),
+];
+
+/// A text that holds something besides blanks (unanchored: one such character anywhere).
+const NOT_BLANK_PATTERN: &str = concat!("[^", blank!(), "]");
+
+/// A new account's username (`accounts::create_user`): blanks around it are trimmed, letters
+/// lower-cased, then `shared::moderation::check_username`'s 3 to 64 of a-z, 0-9, '.', '_'
+/// and '-'.
+const USERNAME_PATTERN: &str = concat!("^[", blank!(), "]*[A-Za-z0-9._-]{3,64}[", blank!(), "]*$");
+
+const SLUG_PATTERN: &str = "^[a-z0-9-]*[a-z-][a-z0-9-]*$";
 
 #[derive(Clone, Copy)]
 enum Limit {
     Chars,
     Items,
     EachChars,
+    MinChars,
+    MinItems,
 }
 
 /// Writes `LIMITS` into the document's schemas; returns the entries it found no place for
@@ -193,6 +231,14 @@ pub fn document_limits(api: &mut OpenApi) -> Vec<String> {
                 a.max_items = Some(*limit);
                 true
             }
+            (Some(RefOr::T(Schema::Object(o))), Limit::MinChars) => {
+                o.min_length = Some(*limit);
+                true
+            }
+            (Some(RefOr::T(Schema::Array(a))), Limit::MinItems) => {
+                a.min_items = Some(*limit);
+                true
+            }
             (Some(RefOr::T(Schema::Array(a))), Limit::EachChars) => match &mut a.items {
                 ArrayItems::RefOrSchema(item) => match item.as_mut() {
                     RefOr::T(Schema::Object(o)) => {
@@ -207,6 +253,191 @@ pub fn document_limits(api: &mut OpenApi) -> Vec<String> {
         };
         if !done {
             missed.push(format!("{schema}.{property}"));
+        }
+    }
+    for (schema, property, pattern) in PATTERNS {
+        match components.schemas.get_mut(*schema) {
+            Some(RefOr::T(Schema::Object(o))) => match o.properties.get_mut(*property) {
+                Some(RefOr::T(Schema::Object(p))) => p.pattern = Some(pattern.to_string()),
+                _ => missed.push(format!("{schema}.{property}")),
+            },
+            _ => missed.push(format!("{schema}.{property}")),
+        }
+    }
+    missed
+}
+
+/// `GET /api/v1/stories?fields=title,slug` answers items holding only `id` and those keys:
+/// the list's items are documented as `anyOf` a whole `Story` or a `StoryFields`, the same
+/// properties with only `id` required, so that a client (a generated one too) can read a
+/// projected page. Returns what it found no place for.
+pub fn document_projection(api: &mut OpenApi) -> Vec<String> {
+    use utoipa::openapi::schema::{AnyOfBuilder, ArrayItems, Schema};
+    let Some(components) = api.components.as_mut() else {
+        return vec!["components".into()];
+    };
+    let mut partial = match components.schemas.get("Story") {
+        Some(RefOr::T(Schema::Object(o))) => o.clone(),
+        _ => return vec!["Story".into()],
+    };
+    partial.required = vec!["id".to_string()];
+    partial.description = Some(
+        "A story as `fields` chose it: `id` and the keys asked for (`fields=title,slug`), \
+         each as in `Story`."
+            .to_string(),
+    );
+    components
+        .schemas
+        .insert("StoryFields".to_string(), RefOr::T(Schema::Object(partial)));
+    let items = match components.schemas.get_mut("StoryPage") {
+        Some(RefOr::T(Schema::Object(o))) => o.properties.get_mut("items"),
+        _ => None,
+    };
+    let Some(RefOr::T(Schema::Array(items))) = items else {
+        return vec!["StoryPage.items".into()];
+    };
+    items.items = ArrayItems::RefOrSchema(Box::new(RefOr::T(Schema::AnyOf(
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name("Story"))
+            .item(Ref::from_schema_name("StoryFields"))
+            .description(Some(
+                "A whole story; with `fields`, only `id` and the fields chosen (`StoryFields`)",
+            ))
+            .build(),
+    ))));
+    Vec::new()
+}
+
+/// The operations whose query `shared::ListStoriesQuery::parse` reads: the same rules hold
+/// for each parameter they share.
+const STORY_FILTERS: &[&str] = &[
+    "/api/v1/stories",
+    "/api/v1/stories/export",
+    "/feeds/stories.atom",
+    "/feeds/stories.rss",
+];
+
+/// What the server's parsers require of a query parameter's value, beyond its type.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// Not empty (`country=` is refused rather than read as no filter).
+    NonEmpty,
+    /// A date as `shared::PartialDate` reads it.
+    Date,
+    /// An RFC 3339 time.
+    DateTime,
+    /// One of these values, exactly.
+    OneOf(&'static [&'static str]),
+    /// A comma-separated list of these names less the second list's (blanks around and
+    /// between them are read past).
+    ListOf(&'static [&'static str], &'static [&'static str]),
+    /// At most this many characters.
+    MaxChars(usize),
+}
+
+/// The query parameters' rules: the operations (paths) they apply to, the parameter, the
+/// rule. Repeatable parameters (arrays) get the rule on each item.
+const QUERY_RULES: &[(&[&str], &str, Rule)] = {
+    use peoples_stories_shared::list::FACETS;
+    use peoples_stories_shared::{MAX_QUERY_CHARS, STORY_FIELDS};
+    use Rule::{Date, DateTime, ListOf, MaxChars, NonEmpty, OneOf};
+    const EXPORT: &[&str] = &["/api/v1/stories/export"];
+    const LIST: &[&str] = &["/api/v1/stories"];
+    const TOMBSTONES: &[&str] = &["/api/v1/stories/tombstones"];
+    const HARVESTS: &[&str] = &["/api/v1/stories", "/api/v1/stories/export"];
+    &[
+        (STORY_FILTERS, "country", NonEmpty),
+        (STORY_FILTERS, "theme", NonEmpty),
+        (STORY_FILTERS, "source", NonEmpty),
+        (STORY_FILTERS, "from", Date),
+        (STORY_FILTERS, "to", Date),
+        (HARVESTS, "cursor", NonEmpty),
+        (HARVESTS, "updated_since", DateTime),
+        (EXPORT, "q", MaxChars(MAX_QUERY_CHARS)),
+        (EXPORT, "format", OneOf(&["csv", "jsonl"])),
+        // An export has no highlights (`reading::export::plan` refuses the name).
+        (EXPORT, "fields", ListOf(&STORY_FIELDS, &["highlight"])),
+        (LIST, "fields", ListOf(&STORY_FIELDS, &[])),
+        (LIST, "facets", ListOf(&FACETS, &[])),
+        (LIST, "sort", OneOf(&["newest", "oldest", "relevance"])),
+        (TOMBSTONES, "since", DateTime),
+        (TOMBSTONES, "cursor", NonEmpty),
+        (
+            &["/api/v1/submissions"],
+            "status",
+            OneOf(&["pending", "approved", "rejected"]),
+        ),
+        (
+            &["/api/v1/manage/guestbook"],
+            "status",
+            OneOf(&["pending", "visible", "hidden"]),
+        ),
+        (
+            &["/api/v1/manage/stories"],
+            "status",
+            OneOf(&["draft", "published"]),
+        ),
+    ]
+};
+
+/// The characters Rust's `str::trim` reads past (Unicode White_Space), as a regex class body.
+const BLANK: &str = blank!();
+
+/// Writes `QUERY_RULES` into the operations' query parameters; returns the entries it found
+/// no place for (the unit test fails on any).
+pub fn document_query_rules(api: &mut OpenApi) -> Vec<String> {
+    use utoipa::openapi::schema::{ArrayItems, Schema, SchemaFormat};
+    let mut missed = Vec::new();
+    for (paths, name, rule) in QUERY_RULES {
+        for path in *paths {
+            let parameter = api
+                .paths
+                .paths
+                .get_mut(*path)
+                .and_then(|item| item.get.as_mut())
+                .and_then(|op| op.parameters.as_mut())
+                .and_then(|ps| {
+                    ps.iter_mut()
+                        .find(|p| p.name == *name && matches!(p.parameter_in, ParameterIn::Query))
+                });
+            let schema = match parameter.and_then(|p| p.schema.as_mut()) {
+                Some(RefOr::T(Schema::Object(o))) => Some(o),
+                Some(RefOr::T(Schema::Array(a))) => match &mut a.items {
+                    ArrayItems::RefOrSchema(item) => match item.as_mut() {
+                        RefOr::T(Schema::Object(o)) => Some(o),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some(o) = schema else {
+                missed.push(format!("{path} {name}"));
+                continue;
+            };
+            match rule {
+                Rule::NonEmpty => o.min_length = Some(1),
+                Rule::Date => o.pattern = Some(peoples_stories_shared::date::PATTERN.to_string()),
+                Rule::DateTime => {
+                    o.format = Some(SchemaFormat::KnownFormat(
+                        utoipa::openapi::KnownFormat::DateTime,
+                    ))
+                }
+                Rule::OneOf(values) => {
+                    o.enum_values = Some(values.iter().map(|v| (*v).into()).collect())
+                }
+                Rule::ListOf(names, except) => {
+                    let names: Vec<&str> = names
+                        .iter()
+                        .copied()
+                        .filter(|n| !except.contains(n))
+                        .collect();
+                    let name = format!("(?:{})", names.join("|"));
+                    let item = format!("[{BLANK}]*(?:{name}[{BLANK}]*)?");
+                    o.pattern = Some(format!("^{item}(?:,{item})*$"));
+                }
+                Rule::MaxChars(n) => o.max_length = Some(*n),
+            }
         }
     }
     missed
@@ -289,21 +520,36 @@ impl Methods {
         Methods(table)
     }
 
-    /// The methods the documented paths matching `path` answer (none: no such path).
+    /// The methods the documented paths matching `path` answer (none: no such path). A path
+    /// that a literal template names (`/api/v1/stories/import`) is that resource alone, not
+    /// also a `{id_or_slug}` of its parent: only the templates with the most literal
+    /// segments count.
     pub fn allowed(&self, path: &str) -> Vec<&'static str> {
         let parts: Vec<&str> = path.split('/').collect();
+        let matching: Vec<(usize, &Vec<&'static str>)> = self
+            .0
+            .iter()
+            .filter(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(s, p)| match s {
+                        Segment::Literal(l) => l == p,
+                        Segment::Any => !p.is_empty(),
+                    })
+            })
+            .map(|(segments, methods)| {
+                let literals = segments
+                    .iter()
+                    .filter(|s| matches!(s, Segment::Literal(_)))
+                    .count();
+                (literals, methods)
+            })
+            .collect();
+        let most = matching.iter().map(|(n, _)| *n).max().unwrap_or(0);
         let mut allowed: Vec<&'static str> = Vec::new();
-        for (segments, methods) in &self.0 {
-            let matches = segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(s, p)| match s {
-                    Segment::Literal(l) => l == p,
-                    Segment::Any => !p.is_empty(),
-                });
-            if matches {
-                for m in methods {
-                    if !allowed.contains(m) {
-                        allowed.push(m);
-                    }
+        for (_, methods) in matching.into_iter().filter(|(n, _)| *n == most) {
+            for m in methods {
+                if !allowed.contains(m) {
+                    allowed.push(m);
                 }
             }
         }
@@ -324,6 +570,9 @@ mod tests {
         story.sort_unstable();
         assert_eq!(story, ["DELETE", "GET", "PATCH"]);
         assert!(methods.allowed("/api/v1/stories/a/b/c").is_empty());
+        // A literal path is its own resource, not also an `{id_or_slug}`.
+        assert_eq!(methods.allowed("/api/v1/stories/import"), ["POST"]);
+        assert_eq!(methods.allowed("/api/v1/guestbook/bulk"), ["POST"]);
         assert!(methods.allowed("/api/v1/stories/").is_empty());
         assert!(methods.allowed("/api/v1/nothing").is_empty());
     }
@@ -339,6 +588,154 @@ mod tests {
             title["maxLength"],
             peoples_stories_shared::contribution::TITLE_MAX
         );
+    }
+
+    #[test]
+    fn the_date_pattern_accepts_exactly_what_partial_date_reads() {
+        use peoples_stories_shared::PartialDate;
+        let pattern = regex::Regex::new(peoples_stories_shared::date::PATTERN).expect("regex");
+        let mut tried = 0;
+        for year in [
+            "0000", "0001", "0004", "0100", "0400", "1900", "2000", "2023", "2024",
+        ] {
+            let mut texts = vec![year.to_string(), format!("{year}-1"), format!("{year}-")];
+            for month in 0..=13 {
+                texts.push(format!("{year}-{month:02}"));
+                for day in 0..=32 {
+                    texts.push(format!("{year}-{month:02}-{day:02}"));
+                }
+            }
+            for text in texts {
+                assert_eq!(
+                    pattern.is_match(&text),
+                    text.parse::<PartialDate>().is_ok(),
+                    "{text}"
+                );
+                tried += 1;
+            }
+        }
+        for other in [
+            "",
+            "9999",
+            "99999",
+            "2024-02-29x",
+            " 2024",
+            "2024-1-01",
+            "abcd",
+        ] {
+            assert_eq!(
+                pattern.is_match(other),
+                other.parse::<PartialDate>().is_ok(),
+                "{other:?}"
+            );
+        }
+        assert!(tried > 2000);
+    }
+
+    #[test]
+    fn body_patterns_accept_what_the_checks_accept() {
+        use peoples_stories_shared::moderation::check_username;
+        let username = regex::Regex::new(USERNAME_PATTERN).expect("regex");
+        for name in [
+            "maria",
+            "Maria",
+            " ada ",
+            "ab",
+            "a.b_c-d",
+            "a b",
+            "\u{212A}im",
+            "ma\u{fc}ller",
+            "x\u{3000}",
+            "\u{85}abc",
+            "\u{feff}abc",
+            &"a".repeat(64),
+            &"a".repeat(65),
+        ] {
+            let lowered = name.trim().to_ascii_lowercase();
+            assert_eq!(
+                username.is_match(name),
+                check_username(&lowered).is_ok(),
+                "{name:?}"
+            );
+        }
+        let reason = regex::Regex::new(NOT_BLANK_PATTERN).expect("regex");
+        for (text, ok) in [
+            ("no", true),
+            (" \u{3000}\t\n", false),
+            ("", false),
+            (" x ", true),
+        ] {
+            assert_eq!(reason.is_match(text), ok, "{text:?}");
+            assert_eq!(!text.trim().is_empty(), ok, "{text:?}");
+        }
+        let slug = regex::Regex::new(SLUG_PATTERN).expect("regex");
+        for (text, ok) in [
+            ("amnesty", true),
+            ("a-1", true),
+            ("123", false),
+            ("", false),
+        ] {
+            assert_eq!(slug.is_match(text), ok, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn every_query_rule_finds_its_parameter() {
+        let mut api = crate::app::openapi();
+        assert_eq!(document_query_rules(&mut api), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_list_documents_projected_stories() {
+        let json = serde_json::to_value(crate::app::openapi()).expect("json");
+        let schemas = &json["components"]["schemas"];
+        assert_eq!(
+            schemas["StoryFields"]["required"],
+            serde_json::json!(["id"])
+        );
+        assert_eq!(
+            schemas["StoryFields"]["properties"],
+            schemas["Story"]["properties"]
+        );
+        let any_of = &schemas["StoryPage"]["properties"]["items"]["items"]["anyOf"];
+        assert_eq!(any_of[0]["$ref"], "#/components/schemas/Story");
+        assert_eq!(any_of[1]["$ref"], "#/components/schemas/StoryFields");
+    }
+
+    #[test]
+    fn literal_list_patterns_accept_what_the_list_parser_reads() {
+        let api = crate::app::openapi();
+        let json = serde_json::to_value(&api).expect("json");
+        let params = json["paths"]["/api/v1/stories"]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        let facets = params
+            .iter()
+            .find(|p| p["name"] == "facets")
+            .and_then(|p| p["schema"]["pattern"].as_str())
+            .expect("facets pattern");
+        let facets = regex::Regex::new(facets).expect("regex");
+        for ok in [
+            "",
+            "country",
+            "country,year",
+            " theme , source ",
+            ",,",
+            "year,\u{3000}",
+        ] {
+            assert!(facets.is_match(ok), "{ok:?}");
+            assert!(
+                peoples_stories_shared::ListStoriesQuery::parse(&format!("facets={ok}")).is_ok(),
+                "{ok:?}"
+            );
+        }
+        for bad in ["countries", "country;year", "x", "country,x"] {
+            assert!(!facets.is_match(bad), "{bad:?}");
+            assert!(
+                peoples_stories_shared::ListStoriesQuery::parse(&format!("facets={bad}")).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -258,7 +258,17 @@ impl CreateSubmission {
             }
         }
         optional_text(&mut errors, "byline", self.byline.as_deref(), NAME_MAX);
-        if let Some(email) = non_blank(self.email.as_deref()) {
+        if self
+            .email
+            .as_deref()
+            .is_some_and(|e| e.chars().count() > EMAIL_MAX)
+        {
+            // As sent, as the document's `maxLength` counts.
+            errors.push(FieldError::new(
+                "email",
+                format!("is too long: at most {EMAIL_MAX} characters"),
+            ));
+        } else if let Some(email) = non_blank(self.email.as_deref()) {
             if let Err(m) = check_email(email) {
                 errors.push(FieldError::new("email", m));
             }
@@ -311,10 +321,9 @@ impl SignGuestbook {
 
 /// A country's code or name: not empty, not over [`COUNTRY_NAME_MAX`], no control characters.
 fn country_name(errors: &mut Vec<FieldError>, field: &str, value: &str) {
-    let n = value.trim().chars().count();
-    if n == 0 {
+    if value.trim().is_empty() {
         errors.push(FieldError::new(field, "is empty"));
-    } else if n > COUNTRY_NAME_MAX {
+    } else if value.chars().count() > COUNTRY_NAME_MAX {
         errors.push(FieldError::new(
             field,
             format!("is too long for a country: at most {COUNTRY_NAME_MAX} characters"),
@@ -329,6 +338,8 @@ pub fn non_blank(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A text that must be there: at least `min` characters once trimmed (blanks are not text),
+/// at most `max` as sent (the document's `maxLength`, which counts every character).
 pub(crate) fn required_text(
     errors: &mut Vec<FieldError>,
     field: &str,
@@ -336,10 +347,11 @@ pub(crate) fn required_text(
     min: usize,
     max: usize,
 ) {
-    let n = value.trim().chars().count();
-    if n == 0 {
+    let trimmed = value.trim().chars().count();
+    let n = value.chars().count();
+    if trimmed == 0 {
         errors.push(FieldError::new(field, "is required"));
-    } else if n < min {
+    } else if trimmed < min {
         errors.push(FieldError::new(
             field,
             format!("is too short: at least {min} characters"),
@@ -362,7 +374,8 @@ pub(crate) fn optional_text(
     max: usize,
 ) {
     let Some(value) = value else { return };
-    let n = value.trim().chars().count();
+    // As sent, as the document's `maxLength` counts.
+    let n = value.chars().count();
     if n > max {
         errors.push(FieldError::new(
             field,
@@ -406,12 +419,13 @@ pub fn count_links(text: &str) -> usize {
 
 /// An absolute http or https URL with a host, no spaces, at most [`URL_MAX`] characters.
 pub fn check_url(url: &str) -> Result<(), String> {
+    // As sent, as the document's `maxLength` counts; then read without the blanks around it.
+    if url.chars().count() > URL_MAX {
+        return Err(format!("is too long: at most {URL_MAX} characters"));
+    }
     let url = url.trim();
     if url.is_empty() {
         return Err("is required".into());
-    }
-    if url.chars().count() > URL_MAX {
-        return Err(format!("is too long: at most {URL_MAX} characters"));
     }
     let lower = url.to_ascii_lowercase();
     let rest = if let Some(rest) = lower.strip_prefix("https://") {
@@ -529,6 +543,24 @@ mod tests {
         );
         assert_eq!(count_links("see https://www.a.org"), 1);
         assert_eq!(count_links("no links here"), 0);
+    }
+
+    #[test]
+    fn lengths_count_as_the_document_does() {
+        // The most characters counts the text as sent (OpenAPI's maxLength); the least, and
+        // whether it is there at all, the text without blanks around it.
+        let mut errors = Vec::new();
+        required_text(&mut errors, "t", &format!(" {}", "a".repeat(5)), 1, 5);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.starts_with("is too long"), "{errors:?}");
+        let mut errors = Vec::new();
+        required_text(&mut errors, "t", "  ab  ", 3, 10);
+        assert!(errors[0].message.starts_with("is too short"), "{errors:?}");
+        let mut errors = Vec::new();
+        required_text(&mut errors, "t", " \u{3000} ", 1, 10);
+        assert_eq!(errors[0].message, "is required");
+        assert!(check_url(&format!(" https://a.org/{}", "x".repeat(URL_MAX - 14))).is_err());
+        assert!(check_url(&format!("https://a.org/{}", "x".repeat(URL_MAX - 14))).is_ok());
     }
 
     #[test]

@@ -216,12 +216,24 @@ impl<'de> Deserialize<'de> for PartialDate {
     }
 }
 
+/// What `PartialDate` reads, as a pattern (the document's): a year 0001 to 9999, a month 01 to 12, a day that
+/// exists in that month (29 February in leap years only).
+pub const PATTERN: &str = concat!(
+    "^(?:",
+    r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})",
+    r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|1[0-9]|2[0-8]))?",
+    r"|-(?:0[13-9]|1[0-2])-(?:29|30)",
+    r"|-(?:0[13578]|1[02])-31)?",
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29",
+    ")$"
+);
+
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for PartialDate {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^\d{4}(-\d{2}(-\d{2})?)?$"))
+            .pattern(Some(PATTERN))
             .description(Some(
                 "A date known to the year, month or day: YYYY, YYYY-MM or YYYY-MM-DD.",
             ))

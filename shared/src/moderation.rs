@@ -16,6 +16,8 @@ use crate::problem::FieldError;
 pub const PASSWORD_MIN: usize = 12;
 /// Longest password, in characters (argon2 hashes anything, but requests stay small).
 pub const PASSWORD_MAX: usize = 1_000;
+/// The longest slug a source may be given.
+pub const SOURCE_SLUG_MAX: usize = 80;
 /// Longest summary, in characters.
 pub const SUMMARY_MAX: usize = 2_000;
 /// Most countries one story may name.
@@ -555,7 +557,7 @@ impl SourceInput {
         }
         if let Some(slug) = &self.slug {
             let ok = !slug.is_empty()
-                && slug.len() <= 80
+                && slug.len() <= SOURCE_SLUG_MAX
                 && slug
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -635,12 +637,36 @@ pub enum GuestbookAction {
     Delete,
 }
 
+/// Reads a list of integers as JSON (and JSON Schema's `integer`) has them: `7` and `7.0`
+/// are the same number; `7.5`, or one beyond i64, is not an id.
+fn integers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    struct Integer(i64);
+    impl<'de> Deserialize<'de> for Integer {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let n = serde_json::Number::deserialize(d)?;
+            let whole = n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && (-9.2e18..9.2e18).contains(f))
+                    .map(|f| f as i64)
+            });
+            whole
+                .map(Integer)
+                .ok_or_else(|| serde::de::Error::custom(format!("{n} is not an integer id")))
+        }
+    }
+    Ok(Vec::<Integer>::deserialize(d)?
+        .into_iter()
+        .map(|i| i.0)
+        .collect())
+}
+
 /// One action on many guestbook entries (`POST /api/v1/guestbook/bulk`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GuestbookBulk {
     /// 1 to 500 entry ids.
+    #[serde(deserialize_with = "integers")]
     pub ids: Vec<i64>,
     pub action: GuestbookAction,
 }

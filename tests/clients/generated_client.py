@@ -1,12 +1,13 @@
 """Uses a Python client generated from the OpenAPI document (openapi-python-client) against a
 running server, as an NGO's script would: lists with several facets, countries and themes,
-searches, exports, harvests with a cursor, submits a story and signs the guestbook.
+lists with only some fields, searches, exports, harvests with a cursor, submits a story and signs the guestbook.
 
 Run by tests/integration/api/clients.rs: `python generated_client.py BASE_URL`, with the
 generated package `ps_client` on PYTHONPATH. Exits non-zero (an AssertionError or an
 unexpected status) when the client and the server disagree.
 """
 
+import datetime
 import json
 import sys
 import uuid
@@ -15,7 +16,16 @@ from ps_client import Client
 from ps_client.api.contributions import create_submission, list_guestbook, sign_guestbook
 from ps_client.api.stories import export_stories, get_story, list_stories
 from ps_client.api.taxonomy import list_countries, list_themes
-from ps_client.models import CreateSubmission, SignGuestbook, SubmittedLink
+from ps_client.models import (
+    CreateSubmission,
+    ExportStoriesFormat,
+    SignGuestbook,
+    Story,
+    StoryFields,
+    SubmittedLink,
+)
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 base = sys.argv[1]
 client = Client(base_url=base, raise_on_unexpected_status=True)
@@ -35,6 +45,18 @@ assert codes & {"KH", "LA"}, codes
 facets = page.facets.to_dict()
 assert "country" in facets and "year" in facets, facets
 
+# Only some fields: each item is a StoryFields holding `id` and those keys, nothing else.
+slim = list_stories.sync(client=client, theme=["justice"], fields=["title", "slug"], limit=5)
+assert slim.items and slim.total >= len(slim.items), slim
+for s in slim.items:
+    assert isinstance(s, StoryFields), type(s)
+    assert set(s.to_dict()) == {"id", "title", "slug"}, s.to_dict()
+    assert isinstance(s.id, int) and s.title and s.slug, s
+assert {s.id for s in slim.items} <= {s.id for s in list_stories.sync(
+    client=client, theme=["justice"], limit=100).items}
+# Without `fields`, whole stories.
+assert all(isinstance(s, Story) for s in page.items), [type(s) for s in page.items]
+
 # One story by slug, as the list named it.
 story = get_story.sync(client=client, id_or_slug=page.items[0].slug)
 assert story.id == page.items[0].id
@@ -52,7 +74,7 @@ assert any(c.code == "KH" for c in countries), countries
 
 # Export: JSON Lines of one theme, only some fields.
 res = export_stories.sync_detailed(
-    client=client, format_="jsonl", theme=["justice"], fields=["title", "slug"]
+    client=client, format_=ExportStoriesFormat.JSONL, theme=["justice"], fields=["title", "slug"]
 )
 assert res.status_code == 200, res
 lines = [json.loads(line) for line in res.content.decode().splitlines() if line]
@@ -61,7 +83,7 @@ assert lines and all(set(l) == {"id", "title", "slug"} for l in lines), lines[:2
 # Harvest: walk every story by change with the cursor; none twice.
 seen, cursor = [], None
 while True:
-    kwargs = {"cursor": cursor} if cursor else {"updated_since": "1970-01-01T00:00:00Z"}
+    kwargs = {"cursor": cursor} if cursor else {"updated_since": EPOCH}
     walk = list_stories.sync(client=client, limit=7, **kwargs)
     seen.extend(s.slug for s in walk.items)
     cursor = walk.cursor if isinstance(walk.cursor, str) else None
@@ -94,4 +116,4 @@ assert entry is not None
 book = list_guestbook.sync(client=client)
 assert any(e.name == "Maria" for e in book.items), book
 
-print(f"ok: {page.total} listed, {found.total} found, {len(lines)} exported, {len(seen)} harvested")
+print(f"ok: {page.total} listed, {len(slim.items)} with fields, {found.total} found, {len(lines)} exported, {len(seen)} harvested")

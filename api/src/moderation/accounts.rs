@@ -56,7 +56,9 @@ pub fn create_user(
     password: &str,
     role: Role,
 ) -> AppResult<Moderator> {
-    let username = username.trim().to_lowercase();
+    // ASCII lower-casing only: a username is ASCII, and Unicode's would let `K` (the Kelvin
+    // sign) through as `k`, beyond the pattern the document gives.
+    let username = username.trim().to_ascii_lowercase();
     let mut errors = Vec::new();
     if let Err(m) = check_username(&username) {
         errors.push(FieldError::new("username", m));

@@ -177,9 +177,10 @@ pub fn approve(conn: &mut DbConn, actor: Actor, id: i64) -> AppResult<Story> {
 
 /// Rejects a pending submission with a reason.
 pub fn reject(conn: &mut DbConn, actor: Actor, id: i64, reason: &str) -> AppResult<Submission> {
-    let reason = reason.trim();
+    // At most REASON_MAX characters as sent (the document's `maxLength`), not blank.
     let n = reason.chars().count();
-    if n == 0 || n > peoples_stories_shared::contribution::REASON_MAX {
+    let reason = reason.trim();
+    if reason.is_empty() || n > peoples_stories_shared::contribution::REASON_MAX {
         return Err(AppError::invalid_body(vec![FieldError::new(
             "reason",
             format!(

@@ -79,6 +79,8 @@ pub async fn create_user(
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin, or missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The last active admin: add another admin first",
+            body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users/{username}/disable")]

@@ -147,7 +147,8 @@ fn parse_export(req: &HttpRequest) -> AppResult<(Format, ListStoriesQuery)> {
     let mut rest = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
         if key == "format" {
-            let f = match value.trim() {
+            // Exactly `csv` or `jsonl`, as the document's enum says (no padding).
+            let f = match value.as_ref() {
                 "csv" => Some(Format::Csv),
                 "jsonl" => Some(Format::Jsonl),
                 other => {

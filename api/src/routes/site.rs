@@ -232,7 +232,8 @@ pub async fn favicon_ico() -> HttpResponse {
 /// The web app manifest: name, start page, colours, icon.
 #[utoipa::path(
     tag = "site",
-    responses((status = 200, description = "The manifest", body = String,
+    responses((status = 200, description = "The manifest (a JSON object, as the Web App \
+        Manifest specification defines it)", body = Object,
         content_type = "application/manifest+json"))
 )]
 #[get("/manifest.webmanifest")]

@@ -74,7 +74,7 @@ pub struct ListStoriesParams {
     /// `id` always comes. The fields are the keys of a story: `id`, `slug`, `title`, `theme`,
     /// `byline`, `date`, `date_precision`, `summary`, `body`, `updates`, `countries`,
     /// `links`, `related_url`, `created_at`, `updated_at`, `highlight`. Items then hold
-    /// only those keys.
+    /// only those keys (`StoryFields`).
     #[param(example = "title,slug,date,countries")]
     fields: Option<Vec<String>>,
 }
@@ -85,7 +85,8 @@ pub struct ListStoriesParams {
     tag = "stories",
     params(ListStoriesParams),
     responses(
-        (status = 200, description = "A page of stories", body = StoryPage),
+        (status = 200, description = "A page of stories: whole, or with `fields` only the keys chosen",
+            body = StoryPage),
         (status = 304, description = "Not modified: the `If-None-Match` tag is current"),
         (status = 400, description = "A parameter is invalid or unknown; `errors` names it",
             body = Problem, content_type = "application/problem+json"),

@@ -50,6 +50,16 @@ both_databases! {
             ("PUT", "/api/v1/stories/some-story", "GET, PATCH, DELETE"),
             ("GET", "/api/v1/guestbook/7", "PATCH, DELETE"),
             ("OPTIONS", "/api/v1/submissions", "GET, POST"),
+            // A literal path is its own resource, not also its parent's `{id}` (Schemathesis
+            // found `Allow` naming the `{id}` methods too).
+            ("OPTIONS", "/api/v1/stories/import", "POST"),
+            ("TRACE", "/api/v1/guestbook/bulk", "POST"),
+            // Outside /api too: documented paths and the app's pages, not the app's page or
+            // its "not built" 503.
+            ("TRACE", "/healthz", "GET"),
+            ("DELETE", "/robots.txt", "GET"),
+            ("POST", "/sitemaps/stories-1.xml", "GET"),
+            ("PUT", "/about", "GET"),
         ] {
             let res = app
                 .client
@@ -66,6 +76,36 @@ both_databases! {
             assert_eq!(content_type(&res), "application/problem+json");
             let p: peoples_stories_shared::Problem = res.json().await.expect("problem");
             assert_eq!(p.type_, "/problems/method-not-allowed");
+        }
+    }
+
+    // A path segment that does not read as its id is a 404 problem like any unknown id (it
+    // was actix's text/plain), and `PATCH /api/v1/guestbook/bulk`, which the `{id}` route
+    // would take, a 405; ids in a body read `7.0` as JSON's 7.
+    async fn path_ids_that_do_not_parse_are_problems(app) {
+        use reqwest::Method;
+        crate::support::add_user(&app.pool, "ada", peoples_stories_shared::Role::Admin);
+        let s = app.session("ada").await;
+        for (method, path, status) in [
+            (Method::GET, "/api/v1/submissions/9223372036854775808", 404),
+            (Method::PATCH, "/api/v1/guestbook/abc", 404),
+            (Method::POST, "/api/v1/submissions/1.5/approve", 404),
+            (Method::PATCH, "/api/v1/guestbook/bulk", 405),
+        ] {
+            let res = app.as_browser(method.clone(), path, &s)
+                .json(&serde_json::json!({"status": "hidden"}))
+                .send().await.expect("send");
+            assert_eq!(res.status(), status, "{method} {path}");
+            assert_eq!(content_type(&res), "application/problem+json", "{method} {path}");
+            if status == 405 {
+                assert_eq!(res.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
+            }
+        }
+        for (ids, status) in [(serde_json::json!([1.0, 2]), 200), (serde_json::json!([1.5]), 422)] {
+            let res = app.as_browser(Method::POST, "/api/v1/guestbook/bulk", &s)
+                .json(&serde_json::json!({"ids": ids, "action": "hide"}))
+                .send().await.expect("bulk");
+            assert_eq!(res.status(), status, "{ids}");
         }
     }
 

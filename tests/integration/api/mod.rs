@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod faults;
 mod feeds;
+mod fuzz;
 mod harvest;
 mod headers;
 mod import;
