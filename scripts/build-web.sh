@@ -22,10 +22,13 @@ CACHE="${PS_CACHE_DIR:-$HOME/.cache/peoples-stories}"
 TARGET_DIR="$CACHE/target-wasm"
 TOOLS="$CACHE/tools"
 CRATE=peoples-stories-web
-# The crate's binaries and the names their files get in web/dist: "<bin> <artifact> <html> <boot.js>".
+# The crate's binaries, the names their files get in web/dist, and the crate feature each is
+# built with: "<bin> <artifact> <html> <boot.js> <feature>". The reader's bundle hydrates the
+# server's HTML (`hydrate`); the admin view renders in the browser alone (`csr`, which leaves
+# hydration's code out of it).
 BUNDLES=(
-    "peoples-stories-web peoples_stories_web index.html boot.js"
-    "peoples-stories-admin peoples_stories_admin admin.html admin-boot.js"
+    "peoples-stories-web peoples_stories_web index.html boot.js hydrate"
+    "peoples-stories-admin peoples_stories_admin admin.html admin-boot.js csr"
 )
 PROFILE=wasm-release
 TARGET=wasm32-unknown-unknown
@@ -128,10 +131,13 @@ if [ "$("$WASM_BINDGEN" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VER
 fi
 
 # --- build -----------------------------------------------------------------------------------
-log "cargo build -p $CRATE --bins --features hydrate --profile $PROFILE --target $TARGET"
 t0=$SECONDS
-env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
-    cargo build -p "$CRATE" --bins --features hydrate --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+for bundle in "${BUNDLES[@]}"; do
+    read -r bin _ _ _ feature <<<"$bundle"
+    log "cargo build -p $CRATE --bin $bin --features $feature --profile $PROFILE --target $TARGET"
+    env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
+        cargo build -p "$CRATE" --bin "$bin" --features "$feature" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+done
 log "cargo build took $((SECONDS - t0)) s"
 
 # A staging folder of this run's own: two checkouts building at once share the cache.
@@ -168,7 +174,7 @@ optimise() {
     cp "$cached" "$bg"
 }
 for bundle in "${BUNDLES[@]}"; do
-    read -r bin artifact _ _ <<<"$bundle"
+    read -r bin artifact _ _ _ <<<"$bundle"
     wasm_in="$TARGET_DIR/$TARGET/$PROFILE/$bin.wasm"  # a binary keeps its hyphens
     [ -f "$wasm_in" ] || die "cargo produced no $wasm_in"
     "$WASM_BINDGEN" --target web --no-typescript --out-name "$artifact" --out-dir "$STAGE" "$wasm_in"
@@ -181,12 +187,12 @@ cp "$ROOT/web/style.css" "$STAGE/style.css"
 # One version for both bundles: the server reads it from index.html.
 CODE_FILES=("$STAGE/style.css")
 for bundle in "${BUNDLES[@]}"; do
-    read -r _ artifact _ _ <<<"$bundle"
+    read -r _ artifact _ _ _ <<<"$bundle"
     CODE_FILES+=("$STAGE/$artifact.js" "$STAGE/${artifact}_bg.wasm")
 done
 VERSION="$(cat "${CODE_FILES[@]}" | sha256sum | cut -c1-12)"
 for bundle in "${BUNDLES[@]}"; do
-    read -r _ _ html boot <<<"$bundle"
+    read -r _ _ html boot _ <<<"$bundle"
     sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/$html" >"$STAGE/$html"
     sed "s/__PS_VERSION__/$VERSION/g" "$ROOT/web/$boot" >"$STAGE/$boot"
     CODE_FILES+=("$STAGE/$boot")
@@ -221,7 +227,7 @@ size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
 log "web/dist ready in $((SECONDS - START)) s (version $VERSION)"
 # What a browser downloads for each bundle: its wasm, JS and boot module, and the shared CSS.
 for bundle in "${BUNDLES[@]}"; do
-    read -r bin artifact _ boot <<<"$bundle"
+    read -r bin artifact _ boot _ <<<"$bundle"
     for enc in br gz; do
         wasm=$(size "$DIST/${artifact}_bg.wasm.$enc"); js=$(size "$DIST/$artifact.js.$enc")
         css=$(size "$DIST/style.css.$enc"); bootjs=$(size "$DIST/$boot.$enc")
