@@ -402,8 +402,11 @@ pub struct Planned {
     route: &'static str,
     query: String,
     depends: Depends,
-    read: Box<dyn FnOnce(&Reader) -> AppResult<Entry> + Send>,
+    read: ReadEntry,
 }
+
+/// How a planned read makes its entry on a miss.
+type ReadEntry = Box<dyn FnOnce(&Reader) -> AppResult<Entry> + Send>;
 
 impl Planned {
     /// A read answered as JSON. `query` must be canonical (the parsed query written back),
