@@ -33,6 +33,6 @@ pub use moderation::{
     SourcePatch, StoryInput, StoryPatch, StoryStatus, SubmissionPatch, UpdateInput,
 };
 pub use params::{Paging, QueryReader};
-pub use problem::{FieldError, Problem};
+pub use problem::{messages_for, FieldError, Problem};
 pub use story::{CountryRef, SourceRef, Story, StoryLink, StoryUpdate};
 pub use taxonomy::{Country, Source, Theme};

@@ -6,15 +6,15 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use peoples_stories_shared::contribution::{MESSAGE_MAX, NAME_MAX};
-use peoples_stories_shared::{
-    FieldError, GuestbookEntry, GuestbookPage, PartialDate, Problem, SignGuestbook,
-};
+use peoples_stories_shared::{GuestbookEntry, GuestbookPage, PartialDate, Problem, SignGuestbook};
 
 use crate::api;
 use crate::components::country_input::CountryOptions;
+use crate::components::form::{
+    focus_soon, optional, ErrorSummary, FormErrors, Honeypot, TextField,
+};
 use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
-use crate::components::reader_form::{focus_soon, optional, ErrorSummary, Honeypot, TextField};
 use crate::components::status::{Empty, Loading, ProblemView};
 use crate::components::story_card::date_view;
 use crate::site::offset_param;
@@ -124,13 +124,12 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let country = RwSignal::new(String::new());
     let website = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let errors = FormErrors::new();
     let failure = RwSignal::new(None::<Problem>);
     let sending = RwSignal::new(false);
     // What the server did with the last entry: shown (201) or held for moderation (202).
     let done = RwSignal::new(None::<u16>);
     let key = StoredValue::new(api::idempotency_key());
-    let summary = NodeRef::<html::Div>::new();
     let notice = NodeRef::<html::Div>::new();
 
     let send = move || {
@@ -147,16 +146,21 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
         failure.set(None);
         done.set(None);
         if !problems.is_empty() {
-            errors.set(problems);
-            focus_soon(summary);
+            errors.show_fields(problems);
             return;
         }
-        errors.set(Vec::new());
+        errors.clear();
         sending.set(true);
         let k = key.get_value();
         spawn_local(async move {
             // The answer's body is not needed: its status says whether the entry shows.
-            match api::post_public::<_, serde_json::Value>("/api/v1/guestbook", &entry, &k).await {
+            let answer =
+                api::post_public::<_, serde_json::Value>("/api/v1/guestbook", &entry, &k).await;
+            // The reader may have left the page meanwhile (its signals are gone).
+            if sending.try_get_untracked().is_none() {
+                return;
+            }
+            match answer {
                 Ok((status, _)) => {
                     done.set(Some(status));
                     name.set(String::new());
@@ -166,10 +170,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
                     focus_soon(notice);
                     on_signed.run(());
                 }
-                Err(p) if !p.errors.is_empty() => {
-                    errors.set(p.errors);
-                    focus_soon(summary);
-                }
+                Err(p) if !p.errors.is_empty() => errors.show_fields(p.errors),
                 Err(p) => failure.set(Some(p)),
             }
             sending.set(false);
@@ -193,7 +194,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
                         })
                 }}
             </div>
-            <ErrorSummary errors node_ref=summary locate />
+            <ErrorSummary errors locate=locate />
             <form
                 class="contribution-form"
                 novalidate
@@ -221,6 +222,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
                     errors
                     list="gb-country-options"
                     autocomplete="off"
+                    optional=true
                 />
                 <CountryOptions list_id="gb-country-options" typed=country />
                 <TextField

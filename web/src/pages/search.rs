@@ -24,9 +24,9 @@ use peoples_stories_shared::{
 use crate::api;
 use crate::components::country_input::CountryOptions;
 use crate::components::follow::FollowLinks;
+use crate::components::form::{optional, FormErrors, TextField};
 use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
-use crate::components::reader_form::{optional, TextField};
 use crate::components::status::{Loading, ProblemView};
 use crate::components::story_card::StoryList;
 use crate::components::world_map::WorldMap;
@@ -115,7 +115,7 @@ pub fn SearchPage() -> impl IntoView {
     let from = RwSignal::new(param("from"));
     let to = RwSignal::new(param("to"));
     let sort = RwSignal::new(param("sort"));
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let errors = FormErrors::new();
     Effect::new(move |_| {
         let params = location.query.get();
         q.set(params.get("q").unwrap_or_default());
@@ -156,8 +156,9 @@ pub fn SearchPage() -> impl IntoView {
         facets.set(None);
         spawn_local(async move {
             let answer = api::get::<StoryPage>(&request).await.map(|p| p.facets);
-            if facets_for.get_untracked().as_deref() == Some(request.as_str()) {
-                facets.set(Some(answer));
+            // The reader may have left the page meanwhile: then nothing is shown.
+            if facets_for.try_get_untracked().flatten().as_deref() == Some(request.as_str()) {
+                facets.try_set(Some(answer));
             }
         });
     };
@@ -173,8 +174,8 @@ pub fn SearchPage() -> impl IntoView {
     });
     // A refused search (400) shows its messages beside the fields they name.
     Effect::new(move |_| match results.get() {
-        Some(Err(p)) if p.status == 400 => errors.set(p.errors),
-        Some(_) => errors.set(Vec::new()),
+        Some(Err(p)) if p.status == 400 => errors.fields.set(p.errors),
+        Some(_) => errors.fields.set(Vec::new()),
         None => {}
     });
     let retry = Callback::new(move |()| results.refetch());
@@ -203,10 +204,10 @@ pub fn SearchPage() -> impl IntoView {
             _ => None,
         };
         if !problems.is_empty() {
-            errors.set(problems);
+            errors.fields.set(problems);
             return;
         }
-        errors.set(Vec::new());
+        errors.fields.set(Vec::new());
         navigate(&search_href(&next), Default::default());
     };
 
@@ -259,7 +260,6 @@ pub fn SearchPage() -> impl IntoView {
                     value=q
                     errors
                     input_type="search"
-                    required=true
                 />
                 <TextField
                     id="search-country"
@@ -270,7 +270,6 @@ pub fn SearchPage() -> impl IntoView {
                     errors
                     list="country-options"
                     autocomplete="off"
-                    required=true
                 />
                 <CountryOptions list_id="country-options" typed=country />
                 <div class="field">
@@ -296,8 +295,7 @@ pub fn SearchPage() -> impl IntoView {
                         hint="YYYY, YYYY-MM or YYYY-MM-DD"
                         value=from
                         errors
-                        required=true
-                    />
+                        />
                     <TextField
                         id="search-to"
                         field="to"
@@ -305,8 +303,7 @@ pub fn SearchPage() -> impl IntoView {
                         hint="YYYY, YYYY-MM or YYYY-MM-DD"
                         value=to
                         errors
-                        required=true
-                    />
+                        />
                 </div>
                 <div class="field">
                     <label for="search-sort">"Order"</label>

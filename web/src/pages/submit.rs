@@ -7,68 +7,33 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use peoples_stories_shared::contribution::{BODY_MAX, LINKS_MAX, TITLE_MAX};
-use peoples_stories_shared::{
-    CreateSubmission, FieldError, Problem, SubmissionReceipt, SubmittedLink,
-};
+use peoples_stories_shared::{CreateSubmission, Problem, SubmissionReceipt};
 
 use crate::api;
-use crate::components::page_meta::PageMeta;
-use crate::components::reader_form::{
-    focus_soon, message_for, optional, ErrorSummary, Honeypot, TextField,
+use crate::components::form::{
+    focus_soon, optional, ErrorSummary, FieldMessage, FormErrors, Honeypot, TextField, ThemeSelect,
 };
+use crate::components::link_rows::{locate_link, LinkRows, LinkRowsEditor};
+use crate::components::page_meta::PageMeta;
 use crate::components::status::ProblemView;
-use crate::site::THEMES;
-
-#[derive(Clone, Copy)]
-struct LinkRow {
-    url: RwSignal<String>,
-    title: RwSignal<String>,
-}
-
-impl LinkRow {
-    fn new() -> Self {
-        LinkRow {
-            url: RwSignal::new(String::new()),
-            title: RwSignal::new(String::new()),
-        }
-    }
-    fn is_empty(&self) -> bool {
-        self.url.with_untracked(|u| u.trim().is_empty())
-            && self.title.with_untracked(|t| t.trim().is_empty())
-    }
-}
 
 /// A field's label and its control's id, for the error summary.
 fn locate(field: &str) -> (String, String) {
-    let fixed = |label: &str, id: &str| (label.to_string(), id.to_string());
-    match field {
-        "title" => fixed("Title", "sub-title"),
-        "body" => fixed("Your story", "sub-body"),
-        "theme" => fixed("Theme", "sub-theme"),
-        "byline" => fixed("Byline", "sub-byline"),
-        "email" => fixed("E-mail address", "sub-email"),
-        "related_url" => fixed("Related web page", "sub-related"),
-        "consent" => fixed("Consent", "sub-consent"),
-        "links" => fixed("Source links", "link-0-url"),
-        f if f.starts_with("countries") => fixed("Countries", "sub-countries"),
-        f if f.starts_with("links[") => {
-            let inner = &f["links[".len()..];
-            let (index, rest) = inner.split_once(']').unwrap_or((inner, ""));
-            let n = index.parse::<usize>().unwrap_or(0);
-            if rest == ".title" {
-                (
-                    format!("Source link {} title", n + 1),
-                    format!("link-{n}-title"),
-                )
-            } else {
-                (
-                    format!("Source link {} address", n + 1),
-                    format!("link-{n}-url"),
-                )
-            }
-        }
-        other => (other.to_string(), "sub-title".to_string()),
+    if let Some(link) = locate_link(field) {
+        return link;
     }
+    let (label, id) = match field {
+        "title" => ("Title", "sub-title"),
+        "body" => ("Your story", "sub-body"),
+        "theme" => ("Theme", "sub-theme"),
+        "byline" => ("Byline", "sub-byline"),
+        "email" => ("E-mail address", "sub-email"),
+        "related_url" => ("Related web page", "sub-related"),
+        "consent" => ("Consent", "sub-consent"),
+        f if f.starts_with("countries") => ("Countries", "sub-countries"),
+        other => (other, "sub-title"),
+    };
+    (label.to_string(), id.to_string())
 }
 
 #[component]
@@ -136,22 +101,14 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
     let related = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
     let website = RwSignal::new(String::new());
-    let links = RwSignal::new(vec![LinkRow::new()]);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let links = LinkRows::with([(String::new(), None)]);
+    let errors = FormErrors::new();
     let failure = RwSignal::new(None::<Problem>);
     let sending = RwSignal::new(false);
     let key = StoredValue::new(api::idempotency_key());
-    let summary = NodeRef::<html::Div>::new();
 
     let build = move || {
-        // Rows left wholly empty are not links; dropping them from the form too keeps the
-        // server's `links[i]` pointing at the row on screen.
-        links.update(|rows| {
-            rows.retain(|r| !r.is_empty());
-            if rows.is_empty() {
-                rows.push(LinkRow::new());
-            }
-        });
+        links.drop_empty(true);
         CreateSubmission {
             title: title.get_untracked().trim().to_string(),
             body: body.get_untracked(),
@@ -165,15 +122,7 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 .collect(),
             byline: optional(&byline.get_untracked()),
             email: optional(&email.get_untracked()),
-            links: links
-                .get_untracked()
-                .iter()
-                .filter(|r| !r.is_empty())
-                .map(|r| SubmittedLink {
-                    url: r.url.get_untracked().trim().to_string(),
-                    title: optional(&r.title.get_untracked()),
-                })
-                .collect(),
+            links: links.submitted(),
             related_url: optional(&related.get_untracked()),
             consent: consent.get_untracked(),
             website: optional(&website.get_untracked()),
@@ -188,41 +137,37 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
         let problems = submission.validate();
         failure.set(None);
         if !problems.is_empty() {
-            errors.set(problems);
-            focus_soon(summary);
+            errors.show_fields(problems);
             return;
         }
-        errors.set(Vec::new());
+        errors.clear();
         sending.set(true);
         let k = key.get_value();
         spawn_local(async move {
             let answer =
                 api::post_public::<_, SubmissionReceipt>("/api/v1/submissions", &submission, &k)
                     .await;
+            // The reader may have left the page meanwhile (its signals are gone).
+            if sending.try_get_untracked().is_none() {
+                return;
+            }
             // Before the receipt replaces this form (and its signals) with the confirmation.
             sending.set(false);
             match answer {
                 Ok((_, r)) => receipt.set(Some(r)),
-                Err(p) if !p.errors.is_empty() => {
-                    errors.set(p.errors);
-                    focus_soon(summary);
-                }
+                Err(p) if !p.errors.is_empty() => errors.show_fields(p.errors),
                 Err(p) => failure.set(Some(p)),
             }
         });
     };
     let retry = Callback::new(move |()| send());
 
-    let theme_error = Memo::new(move |_| errors.with(|e| message_for(e, "theme")));
-    let consent_error = Memo::new(move |_| errors.with(|e| message_for(e, "consent")));
-    let links_error = Memo::new(move |_| errors.with(|e| message_for(e, "links")));
-
     view! {
         <p class="lead">
             "Tell us about a human-rights story: what happened, where, and who reported it. A \
              moderator reads every story before it is published."
         </p>
-        <ErrorSummary errors node_ref=summary locate />
+        <ErrorSummary errors locate=locate />
         <form
             class="contribution-form"
             novalidate
@@ -249,29 +194,10 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 errors
                 required=true
                 multiline=true
+                rows=8
                 maxlength=BODY_MAX
             />
-            <div class="field" class:has-error=move || theme_error.with(Option::is_some)>
-                <label for="sub-theme">"Theme"</label>
-                <p class="field-error" id="sub-theme-error">
-                    {move || theme_error.get()}
-                </p>
-                <select
-                    id="sub-theme"
-                    name="theme"
-                    aria-required="true"
-                    aria-invalid=move || theme_error.with(Option::is_some).then_some("true")
-                    aria-describedby="sub-theme-error"
-                    prop:value=move || theme.get()
-                    on:change=move |ev| theme.set(event_target_value(&ev))
-                >
-                    <option value="">"Choose a theme"</option>
-                    {THEMES
-                        .iter()
-                        .map(|t| view! { <option value=t.slug>{t.name}</option> })
-                        .collect_view()}
-                </select>
-            </div>
+            <ThemeSelect id="sub-theme" value=theme errors />
             <TextField
                 id="sub-countries"
                 field="countries"
@@ -279,6 +205,7 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 hint="The countries it concerns, separated by commas: names, common names (Laos, Burma) or codes."
                 value=countries
                 errors
+                optional=true
             />
             <TextField
                 id="sub-byline"
@@ -287,6 +214,7 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 hint="Who wrote it or reported it, as it should be printed. Leave empty to stay anonymous."
                 value=byline
                 errors
+                optional=true
                 autocomplete="name"
             />
             <TextField
@@ -296,73 +224,17 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 hint="Only the moderators see it, to ask you about the story. It is never published, and it is deleted 30 days after they decide on your story (unless this site's operators chose another period)."
                 value=email
                 errors
+                optional=true
                 input_type="email"
                 autocomplete="email"
             />
-            <fieldset class="links">
-                <legend>"Source links (optional)"</legend>
-                <p class="hint">
-                    {format!("Pages that report the story, up to {LINKS_MAX}.")}
-                </p>
-                <p class="field-error" id="links-error">
-                    {move || links_error.get()}
-                </p>
-                {move || {
-                    let rows = links.get();
-                    let n = rows.len();
-                    rows.into_iter()
-                        .enumerate()
-                        .map(|(i, row)| {
-                            view! {
-                                <div class="link-row">
-                                    <TextField
-                                        id=format!("link-{i}-url")
-                                        field=format!("links[{i}].url")
-                                        label=format!("Link {} address", i + 1)
-                                        value=row.url
-                                        errors
-                                        input_type="url"
-                                    />
-                                    <TextField
-                                        id=format!("link-{i}-title")
-                                        field=format!("links[{i}].title")
-                                        label=format!("Link {} title", i + 1)
-                                        value=row.title
-                                        errors
-                                    />
-                                    {(n > 1)
-                                        .then(|| {
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="secondary"
-                                                    on:click=move |_| {
-                                                        links
-                                                            .update(|v| {
-                                                                if i < v.len() {
-                                                                    v.remove(i);
-                                                                }
-                                                            })
-                                                    }
-                                                >
-                                                    {format!("Remove link {}", i + 1)}
-                                                </button>
-                                            }
-                                        })}
-                                </div>
-                            }
-                        })
-                        .collect_view()
-                }}
-                <button
-                    type="button"
-                    class="secondary"
-                    disabled=move || links.with(|v| v.len() >= LINKS_MAX)
-                    on:click=move |_| links.update(|v| v.push(LinkRow::new()))
-                >
-                    "Add another link"
-                </button>
-            </fieldset>
+            <LinkRowsEditor
+                rows=links
+                errors
+                max=LINKS_MAX
+                optional=true
+                hint=format!("Pages that report the story, up to {LINKS_MAX}.")
+            />
             <TextField
                 id="sub-related"
                 field="related_url"
@@ -370,19 +242,18 @@ fn SubmitForm(receipt: RwSignal<Option<SubmissionReceipt>>) -> impl IntoView {
                 hint="The one page readers should visit to read more (\"Visit the related web page\")."
                 value=related
                 errors
+                optional=true
                 input_type="url"
             />
             <Honeypot value=website />
-            <div class="field consent" class:has-error=move || consent_error.with(Option::is_some)>
-                <p class="field-error" id="sub-consent-error">
-                    {move || consent_error.get()}
-                </p>
+            <div class="field consent" class:has-error=move || errors.has("consent")>
+                <FieldMessage errors field="consent" id="sub-consent" />
                 <input
                     type="checkbox"
                     id="sub-consent"
                     name="consent"
                     aria-required="true"
-                    aria-invalid=move || consent_error.with(Option::is_some).then_some("true")
+                    aria-invalid=move || errors.has("consent").then_some("true")
                     aria-describedby="sub-consent-error"
                     prop:checked=move || consent.get()
                     on:change=move |ev| consent.set(event_target_checked(&ev))

@@ -164,7 +164,7 @@ fn NewAccount(reload: Callback<()>) -> impl IntoView {
                 value=password
                 errors
                 required=true
-                kind="password"
+                input_type="password"
                 autocomplete="new-password"
                 hint="At least 12 characters. Give it to the person by a private channel."
             />

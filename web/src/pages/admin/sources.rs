@@ -178,6 +178,7 @@ fn SourceForm(
             />
             <TextField
                 label="Slug"
+                optional=true
                 field="slug"
                 value=slug
                 errors

@@ -7,18 +7,19 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
+use peoples_stories_shared::moderation::STORY_LINKS_MAX;
 use peoples_stories_shared::{
-    CountryRef, FieldError, LinkInput, ManagedStory, PartialDate, StoryInput, StoryPatch,
-    StoryStatus, UpdateInput,
+    CountryRef, FieldError, ManagedStory, PartialDate, StoryInput, StoryPatch, StoryStatus,
+    UpdateInput,
 };
 
-use super::submission::ThemeSelect;
 use super::AdminProblem;
 use crate::api;
-use crate::components::country_picker::CountryPicker;
+use crate::components::country_input::CountryPicker;
 use crate::components::form::{
-    ConfirmButton, ErrorSummary, FieldMessage, FormErrors, TextArea, TextField,
+    optional, ConfirmButton, ErrorSummary, FieldMessage, FormErrors, TextField, ThemeSelect,
 };
+use crate::components::link_rows::{LinkRows, LinkRowsEditor};
 use crate::components::status::Loading;
 use crate::components::story_card::byline_text;
 use crate::pages::story::paragraphs;
@@ -29,14 +30,6 @@ struct UpdateRow {
     key: usize,
     date: RwSignal<String>,
     body: RwSignal<String>,
-}
-
-/// One source link in the form.
-#[derive(Clone, Copy)]
-struct LinkRow {
-    key: usize,
-    url: RwSignal<String>,
-    title: RwSignal<String>,
 }
 
 /// Everything the editor holds.
@@ -51,13 +44,8 @@ struct Draft {
     related_url: RwSignal<String>,
     countries: RwSignal<Vec<CountryRef>>,
     updates: RwSignal<Vec<UpdateRow>>,
-    links: RwSignal<Vec<LinkRow>>,
+    links: LinkRows,
     next_key: StoredValue<usize>,
-}
-
-fn opt(s: String) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
 }
 
 impl Draft {
@@ -72,7 +60,7 @@ impl Draft {
             related_url: RwSignal::new(String::new()),
             countries: RwSignal::new(Vec::new()),
             updates: RwSignal::new(Vec::new()),
-            links: RwSignal::new(Vec::new()),
+            links: LinkRows::new(),
             next_key: StoredValue::new(0),
         }
     }
@@ -90,15 +78,6 @@ impl Draft {
             body: RwSignal::new(body),
         };
         self.updates.update(|u| u.push(row));
-    }
-
-    fn add_link(&self, url: String, title: String) {
-        let row = LinkRow {
-            key: self.key(),
-            url: RwSignal::new(url),
-            title: RwSignal::new(title),
-        };
-        self.links.update(|l| l.push(row));
     }
 
     fn load(&self, m: &ManagedStory) {
@@ -120,14 +99,14 @@ impl Draft {
                 u.body.clone(),
             );
         }
-        self.links.set(Vec::new());
-        for l in &s.links {
-            self.add_link(l.url.clone(), l.title.clone().unwrap_or_default());
-        }
+        self.links
+            .set(s.links.iter().map(|l| (l.url.clone(), l.title.clone())));
     }
 
     /// The story as the API takes it, or the fields that cannot be read (dates).
     fn input(&self) -> Result<StoryInput, Vec<FieldError>> {
+        // Rows left empty are not links; dropping them keeps `links[i]` on row i.
+        self.links.drop_empty(false);
         let mut errors = Vec::new();
         let date = parse_date(&self.date.get_untracked(), "date", &mut errors);
         let updates = self
@@ -147,9 +126,9 @@ impl Draft {
         let input = StoryInput {
             title: self.title.get_untracked(),
             theme: self.theme.get_untracked(),
-            byline: opt(self.byline.get_untracked()),
+            byline: optional(&self.byline.get_untracked()),
             date,
-            summary: opt(self.summary.get_untracked()),
+            summary: optional(&self.summary.get_untracked()),
             body: self.body.get_untracked(),
             updates,
             countries: self
@@ -158,16 +137,8 @@ impl Draft {
                 .into_iter()
                 .map(|c| c.code)
                 .collect(),
-            links: self
-                .links
-                .get_untracked()
-                .iter()
-                .map(|l| LinkInput {
-                    url: l.url.get_untracked().trim().to_string(),
-                    title: opt(l.title.get_untracked()),
-                })
-                .collect(),
-            related_url: opt(self.related_url.get_untracked()),
+            links: self.links.inputs(),
+            related_url: optional(&self.related_url.get_untracked()),
             status: None,
         };
         errors.extend(input.validate());
@@ -367,14 +338,6 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
             .enumerate()
             .collect::<Vec<(usize, UpdateRow)>>()
     };
-    let link_rows = move || {
-        draft
-            .links
-            .get()
-            .into_iter()
-            .enumerate()
-            .collect::<Vec<(usize, LinkRow)>>()
-    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save(None);
@@ -419,6 +382,7 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
             <ThemeSelect value=draft.theme errors />
             <TextField
                 label="Byline"
+                optional=true
                 field="byline"
                 value=draft.byline
                 errors
@@ -426,6 +390,7 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
             />
             <TextField
                 label="Date"
+                optional=true
                 field="date"
                 value=draft.date
                 errors
@@ -434,8 +399,8 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
             <p class="hint date-meaning" aria-live="polite">
                 {move || date_meaning(&draft.date.get())}
             </p>
-            <TextArea label="Summary" field="summary" value=draft.summary errors rows=3 />
-            <TextArea
+            <TextField multiline=true optional=true label="Summary" field="summary" value=draft.summary errors rows=3 />
+            <TextField multiline=true
                 label="Story"
                 field="body"
                 value=draft.body
@@ -459,7 +424,7 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
                                     value=row.date
                                     errors
                                 />
-                                <TextArea
+                                <TextField multiline=true
                                     label=format!("Update {} text", i + 1)
                                     field=format!("updates[{i}].body")
                                     value=row.body
@@ -488,55 +453,14 @@ fn Editor(existing: Option<ManagedStory>) -> impl IntoView {
                 </button>
             </fieldset>
             <CountryPicker selected=draft.countries errors />
-            <fieldset class="field repeat">
-                <legend>"Source links"</legend>
-                <FieldMessage errors field="links" />
-                <For
-                    each=link_rows
-                    key=|(i, row)| (*i, row.key)
-                    children=move |(i, row)| {
-                        view! {
-                            <div class="repeat-row">
-                                <TextField
-                                    label=format!("Link {} address", i + 1)
-                                    field=format!("links[{i}].url")
-                                    value=row.url
-                                    errors
-                                    kind="url"
-                                />
-                                <TextField
-                                    label=format!("Link {} title", i + 1)
-                                    field=format!("links[{i}].title")
-                                    value=row.title
-                                    errors
-                                />
-                                <button
-                                    type="button"
-                                    class="secondary small"
-                                    on:click=move |_| {
-                                        draft.links.update(|l| l.retain(|r| r.key != row.key))
-                                    }
-                                >
-                                    {format!("Remove link {}", i + 1)}
-                                </button>
-                            </div>
-                        }
-                    }
-                />
-                <button
-                    type="button"
-                    class="secondary"
-                    on:click=move |_| draft.add_link(String::new(), String::new())
-                >
-                    "Add a link"
-                </button>
-            </fieldset>
+            <LinkRowsEditor rows=draft.links errors max=STORY_LINKS_MAX />
             <TextField
                 label="Related web page"
+                optional=true
                 field="related_url"
                 value=draft.related_url
                 errors
-                kind="url"
+                input_type="url"
                 hint="“Visit the related web page”: one primary link."
             />
             <div class="actions">
@@ -643,9 +567,9 @@ fn Preview(draft: Draft) -> impl IntoView {
             .map(|c| c.name.clone())
             .collect::<Vec<_>>()
             .join(", ");
-        let byline = opt(draft.byline.get());
-        let summary = opt(draft.summary.get());
-        let related = opt(draft.related_url.get());
+        let byline = optional(&draft.byline.get());
+        let summary = optional(&draft.summary.get());
+        let related = optional(&draft.related_url.get());
         let updates = draft.updates.get();
         let links = draft.links.get();
         view! {
@@ -719,7 +643,7 @@ fn Preview(draft: Draft) -> impl IntoView {
                                             .iter()
                                             .map(|l| {
                                                 let url = l.url.get();
-                                                let text = opt(l.title.get()).unwrap_or_else(|| url.clone());
+                                                let text = optional(&l.title.get()).unwrap_or_else(|| url.clone());
                                                 view! { <li>{text} <span class="source-name">" — " {url}</span></li> }
                                             })
                                             .collect_view()}

@@ -6,17 +6,17 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use peoples_stories_shared::moderation::{LinkInput, SubmissionPatch};
+use peoples_stories_shared::moderation::{SubmissionPatch, STORY_LINKS_MAX};
 use peoples_stories_shared::{CountryRef, Submission, SubmissionStatus};
 
 use super::submissions::label;
 use super::{when, AdminProblem};
 use crate::api::{self, Approved};
-use crate::components::country_picker::CountryPicker;
-use crate::components::form::{ErrorSummary, FieldMessage, FormErrors, TextArea, TextField};
+use crate::components::country_input::CountryPicker;
+use crate::components::form::{optional, ErrorSummary, FormErrors, TextField, ThemeSelect};
+use crate::components::link_rows::{LinkRows, LinkRowsEditor};
 use crate::components::status::Loading;
 use crate::pages::story::paragraphs;
-use crate::site::THEMES;
 
 #[component]
 pub fn SubmissionReview() -> impl IntoView {
@@ -175,7 +175,7 @@ fn Review(s: Submission, reload: Callback<()>) -> impl IntoView {
                             </button>
                         </p>
                         <form class="admin-form reject" on:submit=reject>
-                            <TextArea
+                            <TextField multiline=true
                                 label="Reason for rejecting"
                                 field="reason"
                                 value=reason
@@ -242,11 +242,6 @@ fn SubmissionText(s: Submission) -> impl IntoView {
     }
 }
 
-fn opt(s: String) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
 #[component]
 fn EditForm(s: Submission, editing: RwSignal<bool>, reload: Callback<()>) -> impl IntoView {
     let errors = FormErrors::new();
@@ -256,38 +251,18 @@ fn EditForm(s: Submission, editing: RwSignal<bool>, reload: Callback<()>) -> imp
     let body = RwSignal::new(s.body.clone());
     let related = RwSignal::new(s.related_url.clone().unwrap_or_default());
     let countries: RwSignal<Vec<CountryRef>> = RwSignal::new(s.countries.clone());
-    let links_text = RwSignal::new(
-        s.links
-            .iter()
-            .map(|l| match &l.title {
-                Some(t) => format!("{} {}", l.url, t),
-                None => l.url.clone(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    let links = LinkRows::with(s.links.iter().map(|l| (l.url.clone(), l.title.clone())));
     let saving = RwSignal::new(false);
     let id = s.id;
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         errors.clear();
-        let links = links_text
-            .get_untracked()
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                let mut parts = l.trim().splitn(2, char::is_whitespace);
-                LinkInput {
-                    url: parts.next().unwrap_or_default().to_string(),
-                    title: parts.next().and_then(|t| opt(t.to_string())),
-                }
-            })
-            .collect();
+        links.drop_empty(false);
         let edit = SubmissionPatch {
             title: Some(title.get_untracked()),
             body: Some(body.get_untracked()),
             theme: Some(theme.get_untracked()),
-            byline: Some(opt(byline.get_untracked())),
+            byline: Some(optional(&byline.get_untracked())),
             countries: Some(
                 countries
                     .get_untracked()
@@ -295,8 +270,8 @@ fn EditForm(s: Submission, editing: RwSignal<bool>, reload: Callback<()>) -> imp
                     .map(|c| c.code)
                     .collect(),
             ),
-            links: Some(links),
-            related_url: Some(opt(related.get_untracked())),
+            links: Some(links.inputs()),
+            related_url: Some(optional(&related.get_untracked())),
         };
         saving.set(true);
         spawn_local(async move {
@@ -316,67 +291,14 @@ fn EditForm(s: Submission, editing: RwSignal<bool>, reload: Callback<()>) -> imp
             <ErrorSummary errors />
             <TextField label="Title" field="title" value=title errors required=true />
             <ThemeSelect value=theme errors />
-            <TextField label="Byline" field="byline" value=byline errors hint="Empty for anonymous." />
-            <TextArea label="Story" field="body" value=body errors rows=12 required=true />
+            <TextField optional=true label="Byline" field="byline" value=byline errors hint="Empty for anonymous." />
+            <TextField multiline=true label="Story" field="body" value=body errors rows=12 required=true />
             <CountryPicker selected=countries errors />
-            <TextArea
-                label="Links"
-                field="links"
-                value=links_text
-                errors
-                rows=3
-                hint="One per line: the address, then optionally a space and its title."
-            />
-            <LinkErrors errors count=move || links_text.with(|t| t.lines().count()) />
-            <TextField label="Related web page" field="related_url" value=related errors kind="url" />
+            <LinkRowsEditor rows=links errors max=STORY_LINKS_MAX />
+            <TextField optional=true label="Related web page" field="related_url" value=related errors input_type="url" />
             <button type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { "Saving…" } else { "Save changes" }}
             </button>
         </form>
-    }
-}
-
-/// The errors of `links[i].url` and `links[i].title` for a links text area.
-#[component]
-fn LinkErrors(
-    errors: FormErrors,
-    count: impl Fn() -> usize + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        (0..count().max(1))
-            .flat_map(|i| [format!("links[{i}].url"), format!("links[{i}].title")])
-            .map(|field| view! { <FieldMessage errors field /> })
-            .collect_view()
-    }
-}
-
-/// The theme, chosen from the five.
-#[component]
-pub fn ThemeSelect(value: RwSignal<String>, errors: FormErrors) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for="f-theme">"Theme (required)"</label>
-            <select
-                id="f-theme"
-                name="theme"
-                aria-invalid=move || errors.has("theme").then_some("true")
-                on:change=move |ev| value.set(event_target_value(&ev))
-                prop:value=move || value.get()
-            >
-                <option value="" disabled=true>"Choose a theme"</option>
-                {THEMES
-                    .iter()
-                    .map(|t| {
-                        let (slug, name) = (t.slug, t.name);
-                        view! {
-                            <option value=slug selected=move || value.get() == slug>
-                                {name}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <FieldMessage errors field="theme" />
-        </div>
     }
 }
