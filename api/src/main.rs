@@ -66,6 +66,10 @@ enum Command {
     Import {
         /// The file (`-` reads standard input).
         file: PathBuf,
+        /// JSON Lines (`jsonl`) or the export's CSV (`csv`); by default, `csv` for a file
+        /// named `*.csv`, else `jsonl`.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
         /// Check every line and count what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -342,7 +346,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Import { file, dry_run } => import_command(&url, &settings, &file, dry_run),
+        Command::Import {
+            file,
+            format,
+            dry_run,
+        } => import_command(&url, &settings, &file, format, dry_run),
         Command::Backup { to, force } => {
             let done = backup::backup(&url, &to, force)?;
             println!(
@@ -433,13 +441,34 @@ fn user_command(conn: &mut db::DbConn, cmd: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `import` reads.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ImportFormat {
+    /// One story a line, in the API's shape.
+    Jsonl,
+    /// The export's CSV.
+    Csv,
+}
+
 fn import_command(
     url: &DatabaseUrl,
     settings: &Settings,
     file: &std::path::Path,
+    format: Option<ImportFormat>,
     dry_run: bool,
 ) -> anyhow::Result<()> {
     use peoples_stories_api::moderation::{import, Actor};
+    let format = match format {
+        Some(ImportFormat::Csv) => import::Format::Csv,
+        Some(ImportFormat::Jsonl) => import::Format::JsonLines,
+        None if file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+        {
+            import::Format::Csv
+        }
+        None => import::Format::JsonLines,
+    };
     let pool = db::connect_pool(url, 1)?;
     db::migrate(&mut *pool.get()?)?;
     let (input, size): (Box<dyn std::io::BufRead>, u64) = if file.as_os_str() == "-" {
@@ -460,6 +489,7 @@ fn import_command(
         &mut *pool.get()?,
         Actor::COMMAND_LINE,
         input,
+        format,
         dry_run,
         &|read| bar.set_position(read),
     )

@@ -1,5 +1,8 @@
 //! Importing an archive: stories in the API's own shape, one JSON object a line (JSON
-//! Lines; what `GET /api/v1/stories/{slug}` answers, or a list's `stories[]`, one a line).
+//! Lines; what `GET /api/v1/stories/{slug}` answers, or a list's `stories[]`, one a line),
+//! or CSV in the shape `GET /api/v1/stories/export?format=csv` writes (a header row naming
+//! the fields; `countries` as codes joined by `;`, `links` and `updates` as JSON arrays,
+//! formula-defused cells read back), so that an export imports as it is.
 //!
 //! Upserts by slug: a story whose slug is new is created with that slug (and its
 //! `created_at`, when given); one whose slug exists is rewritten when anything differs and
@@ -151,19 +154,82 @@ struct Ready {
     sources: Vec<ImportedSource>,
 }
 
-/// Imports the JSON Lines `input` reads. `progress` hears the bytes read so far.
+/// What an import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One story a line, as the API writes a story.
+    JsonLines,
+    /// The export's CSV.
+    Csv,
+}
+
+/// Imports what `input` holds, in `format`. `progress` hears the bytes read so far.
 pub fn import(
     conn: &mut DbConn,
     actor: Actor,
     input: impl BufRead,
+    format: Format,
     dry_run: bool,
     progress: &dyn Fn(u64),
 ) -> AppResult<Report> {
-    let mut report = Report {
+    let mut importer = Importer {
+        conn,
+        actor,
         dry_run,
-        ..Report::default()
+        report: Report {
+            dry_run,
+            ..Report::default()
+        },
+        batch: Vec::with_capacity(BATCH),
     };
-    let mut batch: Vec<(usize, ImportedStory)> = Vec::with_capacity(BATCH);
+    match format {
+        Format::JsonLines => read_json_lines(input, &mut importer, progress)?,
+        Format::Csv => read_csv(input, &mut importer, progress)?,
+    }
+    importer.flush()?;
+    let mut report = importer.report;
+    report.refused.sort_by_key(|r| r.line);
+    Ok(report)
+}
+
+/// Lines read and not written yet, and the report so far.
+struct Importer<'c> {
+    conn: &'c mut DbConn,
+    actor: Actor,
+    dry_run: bool,
+    report: Report,
+    batch: Vec<(usize, ImportedStory)>,
+}
+
+impl Importer<'_> {
+    /// Takes one line's story, or its errors; `Ok(true)` when a batch was written.
+    fn take(&mut self, line: usize, story: AppResult<ImportedStory>) -> AppResult<bool> {
+        self.report.lines += 1;
+        match story {
+            Ok(story) => self.batch.push((line, story)),
+            Err(e) => self.report.refused.push(RefusedLine {
+                line,
+                errors: field_errors(e),
+            }),
+        }
+        if self.batch.len() < BATCH {
+            return Ok(false);
+        }
+        self.flush()?;
+        Ok(true)
+    }
+
+    fn flush(&mut self) -> AppResult<()> {
+        let batch = std::mem::take(&mut self.batch);
+        write_batch(self.conn, self.actor, batch, self.dry_run, &mut self.report)
+    }
+}
+
+fn read_json_lines(
+    input: impl BufRead,
+    importer: &mut Importer,
+    progress: &dyn Fn(u64),
+) -> AppResult<()> {
     let mut read = 0u64;
     // Lines as bytes: one that is not UTF-8 is refused like any bad line (by `parse_json`),
     // not an error of the whole import.
@@ -175,29 +241,172 @@ pub fn import(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        report.lines += 1;
-        match crate::extract::parse_json::<ImportedStory>(&line) {
-            Ok(story) => batch.push((line_no, story)),
-            Err(e) => report.refused.push(RefusedLine {
-                line: line_no,
-                errors: field_errors(e),
-            }),
-        }
-        if batch.len() >= BATCH {
-            write_batch(
-                conn,
-                actor,
-                std::mem::take(&mut batch),
-                dry_run,
-                &mut report,
-            )?;
+        if importer.take(line_no, crate::extract::parse_json::<ImportedStory>(&line))? {
             progress(read);
         }
     }
-    write_batch(conn, actor, batch, dry_run, &mut report)?;
     progress(read);
-    report.refused.sort_by_key(|r| r.line);
-    Ok(report)
+    Ok(())
+}
+
+/// The export's CSV: each row becomes the JSON object of its story (cells under the header's
+/// names; empty cells left out) and is then read by the same rules as a JSON line. A row's
+/// number is the line it starts on (a cell may hold line breaks).
+fn read_csv(input: impl BufRead, importer: &mut Importer, progress: &dyn Fn(u64)) -> AppResult<()> {
+    // Records end at `\n` (the `\r` of a `\r\n` is taken off the last cell, `cell`): with
+    // `\r\n` as the terminator, the reader would count a row's line before reaching the
+    // `\n` of the row before it, one short.
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(input);
+    let mut header: Option<Vec<String>> = None;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = csv.position().line() as usize;
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line, |p| p.line() as usize);
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "reading line {line}: {e}"
+                    )));
+                }
+                importer.take(line, Err(csv_line_error(&e.to_string())))?;
+                continue;
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line() as usize);
+        let Some(names) = &header else {
+            header = Some(
+                read_header(&record)
+                    .map_err(|e| AppError::field("header", format!("line {line}: {e}")))?,
+            );
+            continue;
+        };
+        if record
+            .iter()
+            .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
+        {
+            continue;
+        }
+        if record.len() != names.len() {
+            let detail = format!("it has {} cells, the header {}", record.len(), names.len());
+            importer.take(line, Err(csv_line_error(&detail)))?;
+            continue;
+        }
+        let story = csv_row(names, &record).and_then(|object| {
+            let json = serde_json::to_vec(&object).map_err(anyhow::Error::from)?;
+            crate::extract::parse_json::<ImportedStory>(&json)
+        });
+        if importer.take(line, story)? {
+            progress(csv.position().byte());
+        }
+    }
+    if header.is_none() {
+        return Err(AppError::field(
+            "header",
+            "the file is empty: a CSV import starts with the export's header row",
+        ));
+    }
+    progress(csv.position().byte());
+    Ok(())
+}
+
+/// The header row: the export's field names.
+fn read_header(record: &csv::ByteRecord) -> Result<Vec<String>, String> {
+    let names: Vec<String> = (0..record.len())
+        .map(|i| {
+            std::str::from_utf8(cell(record, i))
+                .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+                .map_err(|_| "the header row is not UTF-8".to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    for required in ["slug", "title", "theme", "body"] {
+        if !names.iter().any(|n| n == required) {
+            return Err(format!(
+                "the header row has no '{required}' column: a CSV import takes the columns \
+                 of GET /api/v1/stories/export?format=csv (at least slug, title, theme, body)"
+            ));
+        }
+    }
+    Ok(names)
+}
+
+/// Cell `i` of a record; the last one without the `\r` of a `\r\n` line end.
+fn cell(record: &csv::ByteRecord, i: usize) -> &[u8] {
+    let cell = &record[i];
+    if i + 1 == record.len() {
+        cell.strip_suffix(b"\r").unwrap_or(cell)
+    } else {
+        cell
+    }
+}
+
+/// A refused row's error, as a JSON line's malformed text is named.
+fn csv_line_error(detail: &str) -> AppError {
+    AppError::invalid(vec![FieldError::new(
+        "line",
+        format!("is not a CSV row: {detail}"),
+    )])
+}
+
+/// One CSV row as the JSON object of its story.
+fn csv_row(
+    names: &[String],
+    record: &csv::ByteRecord,
+) -> AppResult<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value;
+    let mut object = serde_json::Map::new();
+    let mut errors = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let Ok(cell) = std::str::from_utf8(cell(record, i)) else {
+            errors.push(FieldError::new(name.as_str(), "is not UTF-8"));
+            continue;
+        };
+        let text = undefuse(cell);
+        if text.is_empty() {
+            continue;
+        }
+        let value = match name.as_str() {
+            "countries" => Value::Array(
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| Value::String(c.to_string()))
+                    .collect(),
+            ),
+            "links" | "updates" => match serde_json::from_str::<Value>(text) {
+                Ok(v @ Value::Array(_)) => v,
+                _ => {
+                    errors.push(FieldError::new(
+                        name.as_str(),
+                        "must be a JSON array, as the export writes it ([{\"url\": ...}])",
+                    ));
+                    continue;
+                }
+            },
+            _ => Value::String(text.to_string()),
+        };
+        object.insert(name.clone(), value);
+    }
+    if errors.is_empty() {
+        Ok(object)
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+/// A cell as the export wrote it, back to its text: the `'` the export puts before a cell
+/// that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is taken off.
+fn undefuse(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
 }
 
 /// The fields an error names (a JSON error names the line as a whole).

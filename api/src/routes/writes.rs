@@ -227,18 +227,22 @@ pub async fn update_source(
 /// `peoples-stories import` on the server).
 pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
 
-/// Import stories (admins): JSON Lines, one story a line in the API's own shape, upserted by
-/// slug, exactly as `peoples-stories import` does (see README, "Importing an archive").
-/// Bad lines are reported by number and field and skipped; `dry_run=true` writes nothing.
+/// Import stories (admins): JSON Lines, one story a line in the API's own shape, or CSV as
+/// the export writes it (`Content-Type: text/csv`), upserted by slug, exactly as
+/// `peoples-stories import` does (see README, "Importing an archive"). Bad lines are
+/// reported by number and field and skipped; `dry_run=true` writes nothing.
 #[utoipa::path(
     tag = "moderation",
     security(("session" = ["admin"]), ("bearer" = ["admin"])),
     params(("dry_run" = Option<bool>, Query, description = "Check and count; write nothing")),
     request_body(
-        content = String,
-        content_type = "application/x-ndjson",
-        description = "One story a line, as `GET /api/v1/stories/{id_or_slug}` answers \
-            (`id`, `updated_at` and the like are read past)"
+        content(
+            (String = "application/x-ndjson"),
+            (String = "text/csv"),
+        ),
+        description = "JSON Lines: one story a line, as `GET /api/v1/stories/{id_or_slug}` \
+            answers (`id`, `updated_at` and the like are read past). CSV: as \
+            `GET /api/v1/stories/export?format=csv` writes it, with its header row"
     ),
     responses(
         (status = 200, description = "What was (or would be) done, with every refused line", body = ImportReport),
@@ -246,7 +250,7 @@ pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin, or missing CSRF proof", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 32 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as application/x-ndjson", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as application/x-ndjson or text/csv", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/stories/import")]
@@ -273,15 +277,33 @@ pub async fn import_stories(
         |essence| {
             matches!(
                 essence,
-                "application/x-ndjson" | "application/jsonl" | "application/jsonlines"
+                "application/x-ndjson" | "application/jsonl" | "application/jsonlines" | "text/csv"
             )
         },
-        "JSON Lines with Content-Type: application/x-ndjson",
+        "JSON Lines with Content-Type: application/x-ndjson, or CSV with Content-Type: text/csv",
     )?;
+    let csv = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/csv"));
+    let format = if csv {
+        import::Format::Csv
+    } else {
+        import::Format::JsonLines
+    };
     let actor = who.0.actor();
     let st = state.clone();
     let report = crate::app::block(move || -> AppResult<ImportReport> {
-        let report = import::import(&mut *st.pool.get()?, actor, &body.0[..], dry_run, &|_| {})?;
+        let report = import::import(
+            &mut *st.pool.get()?,
+            actor,
+            &body.0[..],
+            format,
+            dry_run,
+            &|_| {},
+        )?;
         if !dry_run && report.created + report.updated > 0 {
             refresh_search(&st);
         }

@@ -40,8 +40,44 @@ fn run(db: &TestDb, text: &str, dry_run: bool) -> peoples_stories_shared::Import
 }
 
 fn run_bytes(db: &TestDb, bytes: &[u8], dry_run: bool) -> peoples_stories_shared::ImportReport {
+    run_format(db, bytes, import::Format::JsonLines, dry_run)
+}
+
+fn run_format(
+    db: &TestDb,
+    bytes: &[u8],
+    format: import::Format,
+    dry_run: bool,
+) -> peoples_stories_shared::ImportReport {
     let mut conn = db.pool().get().expect("conn");
-    import::import(&mut conn, Actor::COMMAND_LINE, bytes, dry_run, &|_| {}).expect("import")
+    import::import(
+        &mut conn,
+        Actor::COMMAND_LINE,
+        bytes,
+        format,
+        dry_run,
+        &|_| {},
+    )
+    .expect("import")
+}
+
+/// A new, migrated database of the same kind as `app`'s.
+fn empty_like(app: &TestApp) -> TestDb {
+    let target = TestDb::create(app.backend()).expect("target database");
+    let mut conn = target.pool().get().expect("conn");
+    peoples_stories_api::db::migrate(&mut conn).expect("migrate");
+    drop(conn);
+    target
+}
+
+/// Every story in `pool`'s database, whole, as its API would show them.
+fn stories_of(pool: &peoples_stories_api::db::Pool) -> Vec<Story> {
+    let mut conn = pool.get().expect("conn");
+    let ids: Vec<i64> = stories::table
+        .select(stories::id)
+        .load(&mut conn)
+        .expect("ids");
+    peoples_stories_api::db::stories::load_whole(&mut conn, &ids).expect("load")
 }
 
 /// (slug → the story as the other database's API shows it, without ids and times of change)
@@ -191,6 +227,35 @@ fn the_import_command_reports_and_fails_on_bad_lines() {
     assert!(stderr.contains("date"), "{stderr}");
 }
 
+/// The command reads a `*.csv` file as the export's CSV.
+#[test]
+fn the_import_command_reads_a_csv_file_as_the_exports_csv() {
+    let db = TestDb::create(crate::support::Backend::Sqlite).expect("sqlite");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("stories.csv");
+    std::fs::write(
+        &file,
+        "slug,title,theme,body,countries\r\n\
+         land-defenders-detained,Land defenders detained,justice,\"Three, detained.\",KH\r\n",
+    )
+    .expect("write");
+    let out = std::process::Command::new(crate::support::server_binary())
+        .env("DATABASE_URL", &db.url.target)
+        .arg("--index-dir")
+        .arg(dir.path().join("index"))
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("imported 1 lines") && stdout.contains("1 created"),
+        "{stdout}"
+    );
+}
+
 both_databases! {
     async fn admins_import_through_the_api_with_the_same_report(app) {
         use peoples_stories_shared::{ImportReport, Role};
@@ -237,5 +302,120 @@ both_databases! {
         let found: StoryPage = app.get_json("/api/v1/stories?q=defenders%20detained").await;
         assert_eq!(found.total, 1);
         assert_eq!(found.items[0].slug, "land-defenders-detained");
+    }
+}
+
+both_databases! {
+    async fn a_csv_export_imports_as_it_is_and_bad_rows_are_named(app) {
+        {
+            let mut conn = app.pool.get().expect("conn");
+            peoples_stories_api::generate::run(&mut conn, 40, 5).expect("generate");
+            peoples_stories_api::db::changes::record_rebuild(&mut conn).expect("rebuild");
+        }
+        // Cells a spreadsheet would run (defused by the export) and a body of several lines
+        // with quotes and commas come back as they were.
+        crate::support::insert_story(
+            &app.pool,
+            "=HYPERLINK(\"http://example.org\")",
+            "-5 degrees, \"cold\"; people queued.\n\n@night, +3 more arrived.",
+            "justice",
+            &["KH", "LA"],
+            Some("2024-03"),
+        );
+        app.search.catch_up(&app.pool).expect("index");
+        let res = app.get("/api/v1/stories/export?format=csv").await;
+        assert_eq!(res.status(), 200);
+        let csv = res.text().await.expect("csv");
+        let originals = stories_of(&app.pool);
+        assert_eq!(originals.len(), 43);
+
+        let target = empty_like(&app);
+        let dry = run_format(&target, csv.as_bytes(), import::Format::Csv, true);
+        assert_eq!((dry.lines, dry.created, dry.updated), (43, 43, 0), "{:?}", dry.refused);
+        assert!(stories_of(&target.pool()).is_empty());
+
+        let done = run_format(&target, csv.as_bytes(), import::Format::Csv, false);
+        assert_eq!((done.created, done.updated, done.unchanged), (43, 0, 0), "{:?}", done.refused);
+        let (imported, want) = (comparable(&stories_of(&target.pool())), comparable(&originals));
+        assert_eq!(imported.len(), want.len());
+        for (slug, story) in &want {
+            assert_eq!(imported.get(slug), Some(story), "{slug}");
+        }
+        // The JSON Lines of the same stories find nothing to change: both shapes are one story.
+        let again = run_format(&target, csv.as_bytes(), import::Format::Csv, false);
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 43));
+
+        // Bad rows are named by the line they start on; the others are imported.
+        let header = csv.lines().next().expect("header");
+        let columns: Vec<&str> = header.split(',').collect();
+        let row = |cells: &[(&str, &str)]| -> String {
+            let mut w = ::csv::WriterBuilder::new().from_writer(Vec::new());
+            w.write_record(columns.iter().map(|c| {
+                cells.iter().find(|(k, _)| k == c).map_or("", |(_, v)| *v)
+            }))
+            .expect("row");
+            String::from_utf8(w.into_inner().expect("csv")).expect("utf-8")
+        };
+        let file = [
+            header.to_string() + "\r\n",
+            row(&[("slug", "two-lines"), ("title", "Two lines"), ("theme", "justice"), ("body", "First line.\nSecond line.")]),
+            row(&[("slug", "bad-links"), ("title", "Bad links"), ("theme", "justice"), ("body", "Text."), ("links", "not json")]),
+            "too,few\r\n".to_string(),
+            row(&[("slug", "no-title"), ("theme", "peace"), ("body", "Text.")]),
+            row(&[("slug", "nowhere"), ("title", "Nowhere"), ("theme", "peace"), ("body", "Text."), ("countries", "KH;Atlantis")]),
+        ]
+        .concat();
+        let third = run_format(&target, file.as_bytes(), import::Format::Csv, false);
+        let refused: Vec<(usize, Vec<&str>)> = third
+            .refused
+            .iter()
+            .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
+            .collect();
+        // Line 2 holds a row of two lines; the bad rows are lines 4 to 7.
+        assert_eq!(
+            refused,
+            [(4, vec!["links"]), (5, vec!["line"]), (6, vec!["title"]), (7, vec!["countries[1]"])]
+        );
+        assert_eq!((third.lines, third.created), (5, 1));
+
+        // A file without the export's header is refused whole, naming it.
+        let mut conn = target.pool().get().expect("conn");
+        let err = import::import(
+            &mut conn,
+            Actor::COMMAND_LINE,
+            &b"title,body\r\nA,B\r\n"[..],
+            import::Format::Csv,
+            false,
+            &|_| {},
+        )
+        .expect_err("no slug column");
+        assert_eq!(err.problem().errors[0].field, "header");
+    }
+}
+
+both_databases! {
+    async fn admins_import_the_exports_csv_through_the_api(app) {
+        use peoples_stories_shared::{ImportReport, Role};
+        use reqwest::Method;
+        crate::support::add_user(&app.pool, "ada", Role::Admin);
+        let admin = app.session("ada").await;
+        let csv = concat!(
+            "slug,title,theme,body,countries\r\n",
+            "land-defenders-detained,Land defenders detained,justice,\"Three land defenders, detained.\",KH;LA\r\n",
+        );
+        let res = app
+            .as_browser(Method::POST, "/api/v1/stories/import", &admin)
+            .header("content-type", "text/csv; charset=utf-8")
+            .body(csv)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 200);
+        let done: ImportReport = res.json().await.expect("report");
+        assert_eq!((done.lines, done.created), (1, 1), "{:?}", done.refused);
+        let story: Story = app.get_json("/api/v1/stories/land-defenders-detained").await;
+        assert_eq!(story.body, "Three land defenders, detained.");
+        let codes: Vec<&str> = story.countries.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["KH", "LA"]);
     }
 }
