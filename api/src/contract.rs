@@ -452,6 +452,9 @@ fn statuses(path: &str, operation: &Operation) -> Vec<&'static str> {
         "/robots.txt",
         "/favicon.svg",
         "/favicon.ico",
+        "/icon-192.png",
+        "/icon-512.png",
+        "/apple-touch-icon.png",
         "/manifest.webmanifest",
     ];
     if !WITHOUT_DATABASE.contains(&path) {

@@ -196,6 +196,12 @@ pub async fn sitemap_file(
 /// `<link rel="icon">`).
 const FAVICON_SVG: &[u8] = include_bytes!("../../assets/favicon.svg");
 
+/// The icon drawn as PNG (`scripts/gen-icons.sh`) for what takes no SVG: the manifest's
+/// 192 and 512 px icons (Android) and the 180 px `apple-touch-icon.png` (iOS).
+const ICON_192: &[u8] = include_bytes!("../../assets/icon-192.png");
+const ICON_512: &[u8] = include_bytes!("../../assets/icon-512.png");
+const APPLE_TOUCH_ICON: &[u8] = include_bytes!("../../assets/apple-touch-icon.png");
+
 /// The web app manifest.
 const MANIFEST: &[u8] = include_bytes!("../../assets/manifest.webmanifest");
 
@@ -229,7 +235,38 @@ pub async fn favicon_ico() -> HttpResponse {
     asset(FAVICON_SVG, "image/svg+xml")
 }
 
-/// The web app manifest: name, start page, colours, icon.
+/// The icon, 192 px square (PNG).
+#[utoipa::path(
+    tag = "site",
+    responses((status = 200, description = "The icon", body = String, content_type = "image/png"))
+)]
+#[get("/icon-192.png")]
+pub async fn icon_192() -> HttpResponse {
+    asset(ICON_192, "image/png")
+}
+
+/// The icon, 512 px square (PNG).
+#[utoipa::path(
+    tag = "site",
+    responses((status = 200, description = "The icon", body = String, content_type = "image/png"))
+)]
+#[get("/icon-512.png")]
+pub async fn icon_512() -> HttpResponse {
+    asset(ICON_512, "image/png")
+}
+
+/// The icon for iOS's home screen, 180 px square with square corners (PNG), where iOS looks
+/// for it by default.
+#[utoipa::path(
+    tag = "site",
+    responses((status = 200, description = "The icon", body = String, content_type = "image/png"))
+)]
+#[get("/apple-touch-icon.png")]
+pub async fn apple_touch_icon() -> HttpResponse {
+    asset(APPLE_TOUCH_ICON, "image/png")
+}
+
+/// The web app manifest: name, start page, colours, icons.
 #[utoipa::path(
     tag = "site",
     responses((status = 200, description = "The manifest (a JSON object, as the Web App \
@@ -250,5 +287,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(sitemap_file)
         .service(favicon_svg)
         .service(favicon_ico)
+        .service(icon_192)
+        .service(icon_512)
+        .service(apple_touch_icon)
         .service(manifest);
 }

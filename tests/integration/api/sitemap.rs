@@ -291,6 +291,25 @@ crate::support::both_databases! {
         assert_eq!(m["name"], "People's Stories");
         assert_eq!(m["start_url"], "/");
         assert_eq!(m["icons"][0]["src"], "/favicon.svg");
-        assert_eq!(app.get(m["icons"][0]["src"].as_str().expect("src")).await.status(), 200);
+        // Every icon the manifest names is served with its type, and a PNG is as large as
+        // it says (its IHDR: width and height, big-endian, at bytes 16 to 24).
+        let icons = m["icons"].as_array().expect("icons");
+        assert!(icons.iter().any(|i| i["sizes"] == "512x512"), "{icons:?}");
+        for icon in icons {
+            let res = app.get(icon["src"].as_str().expect("src")).await;
+            assert_eq!(res.status(), 200, "{icon}");
+            let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+            assert_eq!(kind.as_deref(), icon["type"].as_str(), "{icon}");
+            let body = res.bytes().await.expect("icon");
+            if icon["type"] == "image/png" {
+                assert_eq!(&body[..8], b"\x89PNG\r\n\x1a\n", "{icon}");
+                let side = |at: usize| u32::from_be_bytes(body[at..at + 4].try_into().expect("4 bytes"));
+                assert_eq!(format!("{}x{}", side(16), side(20)), icon["sizes"].as_str().expect("sizes"));
+            }
+        }
+        // iOS asks for its icon at a fixed path, without a link; the pages link it too.
+        let res = app.get("/apple-touch-icon.png").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/png"));
     }
 }
