@@ -191,23 +191,13 @@ both_databases! {
     }
 }
 
-/// The command: the report on standard output, each bad line on standard error, exit
-/// status 2 when a line was refused.
-#[test]
-fn the_import_command_reports_and_fails_on_bad_lines() {
+/// Runs `peoples-stories import` on a file named `name` holding `contents`, into a new
+/// SQLite database: (exit status, standard output, standard error).
+fn import_command(name: &str, contents: &str) -> (Option<i32>, String, String) {
     let db = TestDb::create(crate::support::Backend::Sqlite).expect("sqlite");
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("stories.jsonl");
-    std::fs::write(
-        &file,
-        concat!(
-            r#"{"slug": "land-defenders-detained", "title": "Land defenders detained", "theme": "justice", "body": "Three land defenders were detained.", "countries": ["KH"]}"#,
-            "\n",
-            r#"{"slug": "x", "title": "A story", "theme": "justice", "body": "Text.", "date": "2023-13"}"#,
-            "\n"
-        ),
-    )
-    .expect("write");
+    let file = dir.path().join(name);
+    std::fs::write(&file, contents).expect("write");
     let out = std::process::Command::new(crate::support::server_binary())
         .env("DATABASE_URL", &db.url.target)
         .arg("--index-dir")
@@ -216,9 +206,27 @@ fn the_import_command_reports_and_fails_on_bad_lines() {
         .arg(&file)
         .output()
         .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The command: the report on standard output, each bad line on standard error, exit
+/// status 2 when a line was refused.
+#[test]
+fn the_import_command_reports_and_fails_on_bad_lines() {
+    let (status, stdout, stderr) = import_command(
+        "stories.jsonl",
+        concat!(
+            r#"{"slug": "land-defenders-detained", "title": "Land defenders detained", "theme": "justice", "body": "Three land defenders were detained.", "countries": ["KH"]}"#,
+            "\n",
+            r#"{"slug": "x", "title": "A story", "theme": "justice", "body": "Text.", "date": "2023-13"}"#,
+            "\n"
+        ),
+    );
+    assert_eq!(status, Some(2), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("1 created, 0 updated, 0 unchanged, 1 refused"),
         "{stdout}"
@@ -230,26 +238,12 @@ fn the_import_command_reports_and_fails_on_bad_lines() {
 /// The command reads a `*.csv` file as the export's CSV.
 #[test]
 fn the_import_command_reads_a_csv_file_as_the_exports_csv() {
-    let db = TestDb::create(crate::support::Backend::Sqlite).expect("sqlite");
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("stories.csv");
-    std::fs::write(
-        &file,
+    let (status, stdout, stderr) = import_command(
+        "stories.csv",
         "slug,title,theme,body,countries\r\n\
          land-defenders-detained,Land defenders detained,justice,\"Three, detained.\",KH\r\n",
-    )
-    .expect("write");
-    let out = std::process::Command::new(crate::support::server_binary())
-        .env("DATABASE_URL", &db.url.target)
-        .arg("--index-dir")
-        .arg(dir.path().join("index"))
-        .arg("import")
-        .arg(&file)
-        .output()
-        .expect("run");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    );
+    assert_eq!(status, Some(0), "{stdout}\n{stderr}");
     assert!(
         stdout.contains("imported 1 lines") && stdout.contains("1 created"),
         "{stdout}"
