@@ -17,20 +17,38 @@ use peoples_stories_shared::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// A JSON body read, or the problem the API would have answered.
+#[cfg(feature = "ssr")]
+pub type ReadFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, Problem>> + Send>>;
+
+/// The server's public reads, by the API path a page would `GET` in the browser
+/// (`/api/v1/stories?theme=justice&limit=10`): the same answer, JSON, without the HTTP. The
+/// API crate implements it; the renderer (`ssr.rs`) provides it to the pages.
+#[cfg(feature = "ssr")]
+pub trait Reads: Send + Sync + 'static {
+    fn get(&self, path_and_query: &str) -> ReadFuture;
+}
+
+/// [`Reads`] as the pages find it (a context of the render).
+#[cfg(feature = "ssr")]
+#[derive(Clone)]
+pub struct ServerReads(pub std::sync::Arc<dyn Reads>);
+
 /// `GET`s `path` (e.g. `/api/v1/stories?limit=20`) and reads the JSON answer as `T`.
 ///
 /// In the browser, over HTTP ([`fetch_json`]). On the server, rendering a page, through the
-/// server's own read layer ([`crate::ssr::Reads`], provided by the renderer): the same JSON
+/// server's own read layer ([`Reads`], provided by the renderer): the same JSON
 /// without a request. Either way the future is `Send`, as leptos's resources want.
 pub fn get<T: DeserializeOwned + 'static>(
     path: &str,
 ) -> impl std::future::Future<Output = Result<T, Problem>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
-        let reads = leptos::prelude::use_context::<crate::ssr::ServerReads>();
+        let reads = leptos::prelude::use_context::<ServerReads>();
         let path = path.to_string();
         async move {
-            let Some(crate::ssr::ServerReads(reads)) = reads else {
+            let Some(ServerReads(reads)) = reads else {
                 return Err(network_problem("no server reads in this render"));
             };
             let body = reads.get(&path).await?;

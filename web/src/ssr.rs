@@ -20,21 +20,10 @@ use leptos_meta::{MetaTags, ServerMetaContext};
 use leptos_router::location::RequestUrl;
 use peoples_stories_shared::Problem;
 
+use crate::api::ServerReads;
+pub use crate::api::{ReadFuture, Reads};
 use crate::app::App;
 use crate::site::{Origin, PageStatus};
-
-/// A JSON body read, or the problem the API would have answered.
-pub type ReadFuture = Pin<Box<dyn Future<Output = Result<String, Problem>> + Send>>;
-
-/// The server's public reads, by the API path a page would `GET` in the browser
-/// (`/api/v1/stories?theme=justice&limit=10`): the same answer, JSON, without the HTTP.
-pub trait Reads: Send + Sync + 'static {
-    fn get(&self, path_and_query: &str) -> ReadFuture;
-}
-
-/// [`Reads`] as the pages find it (a context of the render).
-#[derive(Clone)]
-pub struct ServerReads(pub Arc<dyn Reads>);
 
 /// What to render.
 pub struct PageRequest {
