@@ -8,8 +8,6 @@
 //! hydrates the same components over this HTML (`hydrate_body` in `src/main.rs`) without
 //! fetching again.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -18,7 +16,6 @@ use leptos::prelude::*;
 use leptos::reactive::owner::Sandboxed;
 use leptos_meta::{MetaTags, ServerMetaContext};
 use leptos_router::location::RequestUrl;
-use peoples_stories_shared::Problem;
 
 use crate::api::ServerReads;
 pub use crate::api::{ReadFuture, Reads};
