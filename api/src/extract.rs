@@ -103,19 +103,21 @@ pub fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
     check_body_type(
         req,
         |essence| {
-            essence == "application/json"
-                || essence.starts_with("application/") && essence.ends_with("+json")
+            (essence == "application/json"
+                || essence.starts_with("application/") && essence.ends_with("+json"))
+            .then_some(())
         },
         "JSON with Content-Type: application/json",
     )
 }
 
-/// A body whose media type's essence `accepts` takes, in UTF-8, or a 415 asking for `what`.
-pub fn check_body_type(
+/// A body whose media type's essence (lower-cased) `accepts` reads as a `T` (which kind of
+/// body it is), in UTF-8, or a 415 asking for `what`.
+pub fn check_body_type<T>(
     req: &HttpRequest,
-    accepts: impl Fn(&str) -> bool,
+    accepts: impl Fn(&str) -> Option<T>,
     what: &str,
-) -> Result<(), AppError> {
+) -> Result<T, AppError> {
     let unsupported = |detail: String| {
         AppError::request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -129,11 +131,11 @@ pub fn check_body_type(
     let value = value.to_str().unwrap_or_default().to_ascii_lowercase();
     let mut parts = value.split(';').map(str::trim);
     let essence = parts.next().unwrap_or_default();
-    if !accepts(essence) {
+    let Some(kind) = accepts(essence) else {
         return Err(unsupported(format!(
             "send the body as {what}, not {essence}"
         )));
-    }
+    };
     for param in parts {
         if let Some(charset) = param.strip_prefix("charset=") {
             let charset = charset.trim_matches('"');
@@ -144,7 +146,7 @@ pub fn check_body_type(
             }
         }
     }
-    Ok(())
+    Ok(kind)
 }
 
 fn check_declared_length(req: &HttpRequest, limit: usize) -> Result<(), AppError> {

@@ -272,27 +272,17 @@ pub async fn import_stories(
         }
     }
     reader.finish(()).map_err(AppError::invalid)?;
-    crate::extract::check_body_type(
+    let format = crate::extract::check_body_type(
         &req,
-        |essence| {
-            matches!(
-                essence,
-                "application/x-ndjson" | "application/jsonl" | "application/jsonlines" | "text/csv"
-            )
+        |essence| match essence {
+            "application/x-ndjson" | "application/jsonl" | "application/jsonlines" => {
+                Some(import::Format::JsonLines)
+            }
+            "text/csv" => Some(import::Format::Csv),
+            _ => None,
         },
         "JSON Lines with Content-Type: application/x-ndjson, or CSV with Content-Type: text/csv",
     )?;
-    let csv = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/csv"));
-    let format = if csv {
-        import::Format::Csv
-    } else {
-        import::Format::JsonLines
-    };
     let actor = who.0.actor();
     let st = state.clone();
     let report = crate::app::block(move || -> AppResult<ImportReport> {

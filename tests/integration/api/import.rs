@@ -61,6 +61,15 @@ fn run_format(
     .expect("import")
 }
 
+/// (line, the fields named) of each refused line.
+fn refused_fields(report: &peoples_stories_shared::ImportReport) -> Vec<(usize, Vec<&str>)> {
+    report
+        .refused
+        .iter()
+        .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
+        .collect()
+}
+
 /// A new, migrated database of the same kind as `app`'s.
 fn empty_like(app: &TestApp) -> TestDb {
     let target = TestDb::create(app.backend()).expect("target database");
@@ -109,11 +118,7 @@ both_databases! {
         let (text, originals) = export_by_paging(&app).await;
         assert_eq!(originals.len(), 62);
 
-        let target = TestDb::create(app.backend()).expect("target database");
-        {
-            let mut conn = target.pool().get().expect("conn");
-            peoples_stories_api::db::migrate(&mut conn).expect("migrate");
-        }
+        let target = empty_like(&app);
         let count = |db: &TestDb| -> i64 {
             stories::table
                 .count()
@@ -172,11 +177,7 @@ both_databases! {
         bytes.extend_from_slice(b"{\"slug\": \"caf\xe9\"}\n");
         let third = run_bytes(&target, &bytes, false);
         assert_eq!((third.created, third.updated, third.unchanged), (1, 1, 61));
-        let refused: Vec<(usize, Vec<&str>)> = third
-            .refused
-            .iter()
-            .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
-            .collect();
+        let refused = refused_fields(&third);
         assert_eq!(
             refused,
             [(11, vec!["slug", "title", "theme"]), (12, vec!["line"]), (66, vec!["line"])]
@@ -360,11 +361,7 @@ both_databases! {
         ]
         .concat();
         let third = run_format(&target, file.as_bytes(), import::Format::Csv, false);
-        let refused: Vec<(usize, Vec<&str>)> = third
-            .refused
-            .iter()
-            .map(|r| (r.line, r.errors.iter().map(|e| e.field.as_str()).collect()))
-            .collect();
+        let refused = refused_fields(&third);
         // Line 2 holds a row of two lines; the bad rows are lines 4 to 7.
         assert_eq!(
             refused,
