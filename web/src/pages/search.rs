@@ -174,8 +174,8 @@ pub fn SearchPage() -> impl IntoView {
     });
     // A refused search (400) shows its messages beside the fields they name.
     Effect::new(move |_| match results.get() {
-        Some(Err(p)) if p.status == 400 => errors.fields.set(p.errors),
-        Some(_) => errors.fields.set(Vec::new()),
+        Some(Err(p)) if p.status == 400 => errors.show_fields(p.errors),
+        Some(_) => errors.clear(),
         None => {}
     });
     let retry = Callback::new(move |()| results.refetch());
@@ -204,10 +204,10 @@ pub fn SearchPage() -> impl IntoView {
             _ => None,
         };
         if !problems.is_empty() {
-            errors.fields.set(problems);
+            errors.show_fields(problems);
             return;
         }
-        errors.fields.set(Vec::new());
+        errors.clear();
         navigate(&search_href(&next), Default::default());
     };
 
