@@ -22,12 +22,13 @@ CACHE="${PS_CACHE_DIR:-$HOME/.cache/peoples-stories}"
 TARGET_DIR="$CACHE/target-wasm"
 TOOLS="$CACHE/tools"
 CRATE=peoples-stories-web
-# The crate's binaries, the names their files get in web/dist, and the crate feature each is
-# built with: "<bin> <artifact> <html> <boot.js> <feature>". The reader's bundle hydrates the
-# server's HTML (`hydrate`); the admin view renders in the browser alone (`csr`, which leaves
-# hydration's code out of it).
+# The crate's targets, the names their files get in web/dist, and the crate feature each is
+# built with: "<target> <artifact> <html> <boot.js> <feature>". The reader's bundle is the
+# library itself built as a cdylib (`lib`: the islands' hydration functions, `#[island]`, are
+# exports of the wasm, which a binary would drop) with `hydrate`; the admin view is a binary
+# that renders in the browser alone (`csr`, which leaves hydration's code out of it).
 BUNDLES=(
-    "peoples-stories-web peoples_stories_web index.html boot.js hydrate"
+    "lib peoples_stories_web index.html boot.js hydrate"
     "peoples-stories-admin peoples_stories_admin admin.html admin-boot.js csr"
 )
 PROFILE=wasm-release
@@ -134,9 +135,14 @@ fi
 t0=$SECONDS
 for bundle in "${BUNDLES[@]}"; do
     read -r bin _ _ _ feature <<<"$bundle"
-    log "cargo build -p $CRATE --bin $bin --features $feature --profile $PROFILE --target $TARGET"
+    if [ "$bin" = lib ]; then
+        build=(rustc -p "$CRATE" --lib --crate-type cdylib)
+    else
+        build=(build -p "$CRATE" --bin "$bin")
+    fi
+    log "cargo ${build[*]} --features $feature --profile $PROFILE --target $TARGET"
     env "${BUILD_ENV[@]}" CARGO_TARGET_DIR="$TARGET_DIR" \
-        cargo build -p "$CRATE" --bin "$bin" --features "$feature" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
+        cargo "${build[@]}" --features "$feature" --profile "$PROFILE" --target "$TARGET" "${BUILD_ARGS[@]}"
 done
 log "cargo build took $((SECONDS - t0)) s"
 
@@ -175,7 +181,11 @@ optimise() {
 }
 for bundle in "${BUNDLES[@]}"; do
     read -r bin artifact _ _ _ <<<"$bundle"
-    wasm_in="$TARGET_DIR/$TARGET/$PROFILE/$bin.wasm"  # a binary keeps its hyphens
+    if [ "$bin" = lib ]; then
+        wasm_in="$TARGET_DIR/$TARGET/$PROFILE/${CRATE//-/_}.wasm"  # a library's has underscores
+    else
+        wasm_in="$TARGET_DIR/$TARGET/$PROFILE/$bin.wasm"  # a binary keeps its hyphens
+    fi
     [ -f "$wasm_in" ] || die "cargo produced no $wasm_in"
     "$WASM_BINDGEN" --target web --no-typescript --out-name "$artifact" --out-dir "$STAGE" "$wasm_in"
     optimise "$STAGE/${artifact}_bg.wasm"
@@ -227,12 +237,12 @@ size() { if [ -f "$1" ]; then wc -c <"$1"; else echo 0; fi; }
 log "web/dist ready in $((SECONDS - START)) s (version $VERSION)"
 # What a browser downloads for each bundle: its wasm, JS and boot module, and the shared CSS.
 for bundle in "${BUNDLES[@]}"; do
-    read -r bin artifact _ boot _ <<<"$bundle"
+    read -r _ artifact _ boot _ <<<"$bundle"
     for enc in br gz; do
         wasm=$(size "$DIST/${artifact}_bg.wasm.$enc"); js=$(size "$DIST/$artifact.js.$enc")
         css=$(size "$DIST/style.css.$enc"); bootjs=$(size "$DIST/$boot.$enc")
         total=$((wasm + js + css + bootjs))
         printf '%s %s sizes: wasm %d B, js %d B, css %d B, %s %d B; total %d B (%d KiB)\n' \
-            "$bin" "$enc" "$wasm" "$js" "$css" "$boot" "$bootjs" "$total" "$(((total + 1023) / 1024))"
+            "$artifact" "$enc" "$wasm" "$js" "$css" "$boot" "$bootjs" "$total" "$(((total + 1023) / 1024))"
     done
 done

@@ -1,11 +1,11 @@
-//! The reader's router: which page answers which path (the admin view is `admin_app`).
+//! The reader's router: which page answers which path, run on the server (the admin view is
+//! `admin_app`, whose page the server sends for `/admin` and every path under it).
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::elsewhere::FullPageLoad;
 use crate::components::layout::Layout;
 use crate::pages::about::AboutPage;
 use crate::pages::guestbook::GuestbookPage;
@@ -23,10 +23,6 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound /> }>
-                    // The admin view is the other bundle (admin_app): the server sends its
-                    // page. Before `/:theme`, which would take `/admin`.
-                    <Route path=path!("/admin") view=FullPageLoad />
-                    <Route path=path!("/admin/*any") view=FullPageLoad />
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/stories/:slug") view=StoryPage />
                     <Route path=path!("/search") view=SearchPage />

@@ -3,10 +3,12 @@
 //! The same components the browser runs render here to HTML: the router reads the request's
 //! path, each page's resources read through [`Reads`] (the server's read layer, in process:
 //! no HTTP), and the whole page is waited for (every resource resolved) before a byte is
-//! sent, so its `<head>` holds the page's own title and metadata. The resolved resources are
-//! written after the page as the scripts leptos's hydration reads; the browser's bundle then
-//! hydrates the same components over this HTML (`hydrate_body` in `src/main.rs`) without
-//! fetching again.
+//! sent, so its `<head>` holds the page's own title and metadata. It renders in Leptos's
+//! islands mode: the page is HTML that needs no code, except its islands (`#[island]`, the
+//! forms), each written with its props, which the browser's bundle hydrates
+//! (`hydrate_islands` in `start`, `src/lib.rs`; `web/boot.js`). Nothing else of the page's data is
+//! sent twice; a resource read inside an island would be written after the page as the
+//! scripts hydration reads (none is today).
 
 use std::sync::Arc;
 
@@ -47,7 +49,7 @@ pub struct Rendered {
 pub async fn render(page: PageRequest, reads: Arc<dyn Reads>) -> Rendered {
     // Resources run their reads as tasks: on the server's tokio runtime.
     let _ = any_spawner::Executor::init_tokio();
-    let shared: Arc<dyn SharedContext + Send + Sync> = Arc::new(SsrSharedContext::new());
+    let shared: Arc<dyn SharedContext + Send + Sync> = Arc::new(SsrSharedContext::new_islands());
     let owner = Owner::new_root(Some(Arc::clone(&shared)));
     let (meta_context, meta_output) = ServerMetaContext::new();
     let status = PageStatus::default();
@@ -139,13 +141,6 @@ fn Shell(asset_version: Option<String>) -> impl IntoView {
                     href="/feeds/stories.rss"
                 />
                 <link rel="stylesheet" href=format!("/style.css{v}") />
-                <link
-                    rel="preload"
-                    href=format!("/peoples_stories_web_bg.wasm{v}")
-                    r#as="fetch"
-                    r#type="application/wasm"
-                    crossorigin=""
-                />
                 <script type="module" src=format!("/boot.js{v}")></script>
                 <MetaTags />
             </head>

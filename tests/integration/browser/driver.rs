@@ -317,12 +317,15 @@ impl Browser {
         }
     }
 
-    /// Waits until the page has its heading and nothing is loading any more.
+    /// Waits until the page has its heading, nothing is loading any more and each of its
+    /// islands (the parts that run in the browser: web/boot.js marks them) is hydrated.
     pub async fn wait_for_idle(&self) {
         self.wait_until(
-            "the page has an h1 and no loading indicator",
+            "the page has an h1, no loading indicator and its islands hydrated",
             "return document.querySelector('h1') !== null \
-                && document.querySelector('.loading') === null;",
+                && document.querySelector('.loading') === null \
+                && [...document.querySelectorAll('leptos-island')] \
+                    .every(island => 'hydrated' in island.dataset);",
         )
         .await;
     }

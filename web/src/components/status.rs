@@ -13,9 +13,14 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
     }
 }
 
-/// Shows a Problem's detail (and each bad field it names) with a button that runs `retry`.
+/// Shows a Problem's detail (and each bad field it names) with a button that runs `retry`,
+/// or, on a page rendered on the server (no `retry`: nothing of it runs in the browser), a
+/// link that loads the page again.
 #[component]
-pub fn ProblemView(problem: Problem, retry: Callback<()>) -> impl IntoView {
+pub fn ProblemView(
+    problem: Problem,
+    #[prop(optional)] retry: Option<Callback<()>>,
+) -> impl IntoView {
     let errors = (!problem.errors.is_empty()).then(|| {
         view! {
             <ul class="problem-errors">
@@ -32,9 +37,18 @@ pub fn ProblemView(problem: Problem, retry: Callback<()>) -> impl IntoView {
             <p class="error-title">{problem.title}</p>
             <p>{problem.detail}</p>
             {errors}
-            <button type="button" on:click=move |_| retry.run(())>
-                "Retry"
-            </button>
+            {match retry {
+                Some(retry) => {
+                    view! {
+                        <button type="button" on:click=move |_| retry.run(())>
+                            "Retry"
+                        </button>
+                    }
+                        .into_any()
+                }
+                // The document's own address: the same page, asked for again.
+                None => view! { <a href="" class="retry">"Try again"</a> }.into_any(),
+            }}
         </div>
     }
 }

@@ -7,26 +7,6 @@ use peoples_stories_shared::{PartialDate, Story, StoryLink};
 
 use crate::api;
 
-/// Marks the moment the first stories of a page are on screen (`performance.mark
-/// ("stories-painted")`, at the next animation frame, just before the paint), so benchmarks
-/// can read how soon readers see stories. Called where story lists are drawn.
-pub fn mark_stories_painted() {
-    // Nothing is painted on the server.
-    #[cfg(not(feature = "ssr"))]
-    request_animation_frame(|| {
-        use wasm_bindgen::JsCast;
-        let global = js_sys::global();
-        let Ok(performance) = js_sys::Reflect::get(&global, &"performance".into()) else {
-            return;
-        };
-        if let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) {
-            if let Some(mark) = mark.dyn_ref::<js_sys::Function>() {
-                let _ = mark.call1(&performance, &"stories-painted".into());
-            }
-        }
-    });
-}
-
 /// A story's address in the app.
 pub fn story_href(slug: &str) -> String {
     format!("/stories/{}", api::segment(slug))
@@ -231,7 +211,6 @@ pub fn StoryList(stories: Vec<Story>, #[prop(into)] empty: String) -> impl IntoV
     if stories.is_empty() {
         return view! { <crate::components::status::Empty message=empty /> }.into_any();
     }
-    mark_stories_painted();
     view! {
         <div class="story-list">
             {stories.into_iter().map(|story| view! { <StoryCard story /> }).collect_view()}

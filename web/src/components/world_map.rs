@@ -1,14 +1,14 @@
 //! A world map of matching stories by country: each country coloured by its count, clicking
 //! one filters by it, and a table of the same counts for people who do not see the map.
 //!
-//! The shapes are `web/map/world-110m.txt` (generated from Natural Earth by
-//! `scripts/gen-world-map.sh`, checked in), compiled into the app: no request for them.
+//! Rendered on the server only: a country is an SVG link, so the map works without any code
+//! in the browser. The shapes are `web/map/world-110m.txt` (generated from Natural Earth by
+//! `scripts/gen-world-map.sh`, checked in), compiled into the server.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use peoples_stories_shared::Facet;
 
 const MAP: &str = include_str!("../../map/world-110m.txt");
@@ -58,7 +58,6 @@ pub fn WorldMap(
     selected: Vec<String>,
     href_for: Callback<String, String>,
 ) -> impl IntoView {
-    let navigate = use_navigate();
     let max = counts.iter().map(|f| f.count).max().unwrap_or(0);
     let by_code: HashMap<&str, i64> = counts.iter().map(|f| (f.value.as_str(), f.count)).collect();
     let paths = shapes()
@@ -67,25 +66,26 @@ pub fn WorldMap(
         .map(|(code, d)| {
             let count = by_code.get(code).copied().unwrap_or(0);
             let is_selected = selected.iter().any(|s| s.eq_ignore_ascii_case(code));
-            let click = (count > 0).then(|| {
-                let navigate = navigate.clone();
-                let href = href_for.run(code.to_string());
-                move |_| navigate(&href, Default::default())
-            });
-            let has_click = click.is_some();
-            view! {
+            let has_stories = count > 0;
+            let path = view! {
                 <path
                     d=*d
                     fill=shade(count, max)
-                    class:clickable=has_click
+                    class:clickable=has_stories
                     class:selected=is_selected
                     data-code=*code
-                    on:click=move |ev| {
-                        if let Some(f) = &click {
-                            f(ev)
-                        }
-                    }
                 ></path>
+            };
+            // A country with stories is a link (for the mouse and touch: see the `<svg>`).
+            if has_stories {
+                view! {
+                    <a href=href_for.run(code.to_string()) tabindex="-1">
+                        {path}
+                    </a>
+                }
+                .into_any()
+            } else {
+                path.into_any()
             }
         })
         .collect_view();
@@ -106,12 +106,9 @@ pub fn WorldMap(
         .collect_view();
     view! {
         <figure class="world-map">
-            <svg
-                viewBox=shapes().view_box.clone()
-                role="img"
-                aria-labelledby="map-caption"
-                focusable="false"
-            >
+            // Hidden from assistive technology, its links out of the tab order: the caption
+            // says what it shows and the table after it holds the same counts and links.
+            <svg viewBox=shapes().view_box.clone() aria-hidden="true" focusable="false">
                 {paths}
             </svg>
             <figcaption id="map-caption">

@@ -42,7 +42,6 @@ pub fn GuestbookPage() -> impl IntoView {
             ))
         },
     );
-    let retry = Callback::new(move |()| entries.refetch());
     view! {
         {move || {
             let path = match offset.get() {
@@ -89,12 +88,12 @@ pub fn GuestbookPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                        Err(problem) => view! { <ProblemView problem /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
-        <SignForm on_signed=Callback::new(move |()| entries.refetch()) />
+        <SignForm />
     }
 }
 
@@ -118,8 +117,10 @@ fn entry_view(entry: GuestbookEntry) -> impl IntoView {
     }
 }
 
-#[component]
-fn SignForm(on_signed: Callback<()>) -> impl IntoView {
+/// The form to sign: the page's island (it runs in the browser). An entry shown at once
+/// (201) is shown back here, as the list will show it from the next load on.
+#[island]
+fn SignForm() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let country = RwSignal::new(String::new());
@@ -129,6 +130,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
     let sending = RwSignal::new(false);
     // What the server did with the last entry: shown (201) or held for moderation (202).
     let done = RwSignal::new(None::<u16>);
+    let signed = RwSignal::new(None::<GuestbookEntry>);
     let key = StoredValue::new(api::idempotency_key());
     let notice = NodeRef::<html::Div>::new();
 
@@ -145,6 +147,7 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
         let problems = entry.validate();
         failure.set(None);
         done.set(None);
+        signed.set(None);
         if !problems.is_empty() {
             errors.show_fields(problems);
             return;
@@ -161,14 +164,18 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
                 return;
             }
             match answer {
-                Ok((status, _)) => {
+                Ok((status, body)) => {
                     done.set(Some(status));
+                    signed.set(
+                        (status == 201)
+                            .then(|| serde_json::from_value::<GuestbookEntry>(body).ok())
+                            .flatten(),
+                    );
                     name.set(String::new());
                     message.set(String::new());
                     country.set(String::new());
                     key.set_value(api::idempotency_key());
                     focus_soon(notice);
-                    on_signed.run(());
                 }
                 Err(p) if !p.errors.is_empty() => errors.show_fields(p.errors),
                 Err(p) => failure.set(Some(p)),
@@ -191,6 +198,13 @@ fn SignForm(on_signed: Callback<()>) -> impl IntoView {
                                 "Thank you for signing: your message is held for a moderator \
                                  and will show once they have read it."
                             }
+                        })
+                }}
+                {move || {
+                    signed
+                        .get()
+                        .map(|entry| {
+                            view! { <ol class="guestbook-entries">{entry_view(entry)}</ol> }
                         })
                 }}
             </div>

@@ -16,7 +16,6 @@ pub fn HomePage() -> impl IntoView {
         |()| api::get::<StoryPage>("/api/v1/stories?limit=10"),
     );
     let themes = Resource::new(|| (), |()| api::get::<Vec<Theme>>("/api/v1/themes"));
-    let retry = Callback::new(move |()| stories.refetch());
     view! {
         <PageMeta
             title="Latest stories"
@@ -42,7 +41,7 @@ pub fn HomePage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                    Err(problem) => view! { <ProblemView problem /> }.into_any(),
                 }
             })}
         </Suspense>

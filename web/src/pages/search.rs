@@ -6,16 +6,16 @@
 //! `sort`, `offset`), read with the shared `ListStoriesQuery`, so every search is a link that
 //! can be shared, and back and forward step through searches.
 //!
-//! The page asks two questions at once: the results (one page of stories, quick) and the
-//! counts over every match (facets, which take longer on a large archive). The stories are
-//! shown as soon as they come; the map and the counts fill in when theirs arrive, each with
-//! its own loading and error states. Paging asks only for results: the counts stay.
+//! The server renders the page whole: it asks two questions at once, the results (one page
+//! of stories) and the counts over every match (facets, for the map and the lists to narrow
+//! by; the same for every page and order of a search, so the cache answers them when paging).
+//! Only the form is an island (it runs in the browser): the type-ahead and the dates' check
+//! before a search is made; every other control is a link.
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use peoples_stories_shared::list::FACETS;
 use peoples_stories_shared::{
     Facet, FieldError, ListStoriesQuery, PartialDate, Problem, SortOrder, StoryPage,
@@ -37,9 +37,6 @@ const FACET_VALUES: usize = 10;
 
 /// Facet counts by facet name, as a `StoryPage` carries them.
 type Facets = BTreeMap<String, Vec<Facet>>;
-
-/// The facets' state: `None` while asked for, then the counts or the problem.
-type FacetState = Option<Result<Facets, Problem>>;
 
 /// The API request for the counts of a search: every facet over all its matches, with as few
 /// stories as the API allows. Neither the page nor the order changes the counts, so paging
@@ -99,32 +96,7 @@ fn narrowed(base: &ListStoriesQuery, facet: &str, value: &str) -> ListStoriesQue
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let location = use_location();
-    let navigate = use_navigate();
     let parsed = Memo::new(move |_| ListStoriesQuery::parse(&filled_in(&location.search.get())));
-
-    // The form's fields, from the URL (so the server's page shows the search made), then set
-    // again whenever it changes (also on back and forward).
-    let param = move |name: &str| {
-        location
-            .query
-            .with_untracked(|p| p.get(name).unwrap_or_default())
-    };
-    let q = RwSignal::new(param("q"));
-    let country = RwSignal::new(param("country"));
-    let theme = RwSignal::new(param("theme"));
-    let from = RwSignal::new(param("from"));
-    let to = RwSignal::new(param("to"));
-    let sort = RwSignal::new(param("sort"));
-    let errors = FormErrors::new();
-    Effect::new(move |_| {
-        let params = location.query.get();
-        q.set(params.get("q").unwrap_or_default());
-        country.set(params.get("country").unwrap_or_default());
-        theme.set(params.get("theme").unwrap_or_default());
-        from.set(params.get("from").unwrap_or_default());
-        to.set(params.get("to").unwrap_or_default());
-        sort.set(params.get("sort").unwrap_or_default());
-    });
 
     let results = Resource::new(
         move || parsed.get(),
@@ -147,69 +119,16 @@ pub fn SearchPage() -> impl IntoView {
             }
         },
     );
-
-    // The counts, asked for beside the results (not after them) and kept while only the
-    // page or the order changes. An answer for a search no longer shown is dropped.
-    let facets_for = Memo::new(move |_| parsed.get().ok().map(|q| facets_request(&q)));
-    let facets = RwSignal::new(None::<Result<Facets, Problem>>);
-    let load_facets = move |request: String| {
-        facets.set(None);
-        spawn_local(async move {
-            let answer = api::get::<StoryPage>(&request).await.map(|p| p.facets);
-            // The reader may have left the page meanwhile: then nothing is shown.
-            if facets_for.try_get_untracked().flatten().as_deref() == Some(request.as_str()) {
-                facets.try_set(Some(answer));
+    // The counts over every match, asked for beside the results (not after them).
+    let facets = Resource::new(
+        move || parsed.get().ok().map(|q| facets_request(&q)),
+        |request| async move {
+            match request {
+                Some(request) => api::get::<StoryPage>(&request).await.map(|p| p.facets),
+                None => Ok(Facets::new()),
             }
-        });
-    };
-    Effect::new(move |_| {
-        if let Some(request) = facets_for.get() {
-            load_facets(request);
-        }
-    });
-    let retry_facets = Callback::new(move |()| {
-        if let Some(request) = facets_for.get_untracked() {
-            load_facets(request);
-        }
-    });
-    // A refused search (400) shows its messages beside the fields they name.
-    Effect::new(move |_| match results.get() {
-        Some(Err(p)) if p.status == 400 => errors.show_fields(p.errors),
-        Some(_) => errors.clear(),
-        None => {}
-    });
-    let retry = Callback::new(move |()| results.refetch());
-
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut next = ListStoriesQuery::new();
-        let mut problems = Vec::new();
-        next.q = optional(&q.get_untracked());
-        next.country = optional(&country.get_untracked()).into_iter().collect();
-        next.theme = optional(&theme.get_untracked()).into_iter().collect();
-        // A source chosen from the counts stays until it is removed.
-        next.source = parsed.get_untracked().map(|p| p.source).unwrap_or_default();
-        for (field, value, slot) in [("from", from, &mut next.from), ("to", to, &mut next.to)] {
-            if let Some(v) = optional(&value.get_untracked()) {
-                match v.parse::<PartialDate>() {
-                    Ok(d) => *slot = Some(d),
-                    Err(e) => problems.push(FieldError::new(field, e.0)),
-                }
-            }
-        }
-        next.sort = match sort.get_untracked().as_str() {
-            "newest" => Some(SortOrder::Newest),
-            "oldest" => Some(SortOrder::Oldest),
-            "relevance" if next.q.is_some() => Some(SortOrder::Relevance),
-            _ => None,
-        };
-        if !problems.is_empty() {
-            errors.show_fields(problems);
-            return;
-        }
-        errors.clear();
-        navigate(&search_href(&next), Default::default());
-    };
+        },
+    );
 
     let title = move || match parsed.get() {
         Ok(p) => {
@@ -238,98 +157,45 @@ pub fn SearchPage() -> impl IntoView {
         };
         view! { <PageMeta title description path /> }
     };
+    // The form shows the search made, as the URL has it.
+    let param = move |name: &str| {
+        location
+            .query
+            .with_untracked(|p| p.get(name).unwrap_or_default())
+    };
+    let fields = SearchFields {
+        q: param("q"),
+        country: param("country"),
+        theme: param("theme"),
+        from: param("from"),
+        to: param("to"),
+        sort: param("sort"),
+        source: parsed.get_untracked().map(|p| p.source).unwrap_or_default(),
+    };
+
+    // A search the shared parser refuses shows its messages beside the fields they name (the
+    // API would refuse it with the same errors).
+    let errors = parsed.get_untracked().err().unwrap_or_default();
+    let follow = parsed
+        .get_untracked()
+        .ok()
+        .map(|q| view! { <FollowLinks q what="search" /> });
 
     view! {
         {meta}
         <div class="search-page">
             <h1>"Search by keyword and country"</h1>
-            // Without JavaScript the browser sends the form as the page's own query.
-            <form
-                class="search-form"
-                role="search"
-                action="/search"
-                method="get"
-                on:submit=on_submit
-                novalidate
-            >
-                <TextField
-                    id="search-q"
-                    field="q"
-                    label="Keywords"
-                    hint="Every word must match. Use \"quotes\" for a phrase, -word to leave a word out, OR for either."
-                    value=q
-                    errors
-                    input_type="search"
-                />
-                <TextField
-                    id="search-country"
-                    field="country"
-                    label="Country"
-                    hint="A name, a common name (Laos, Burma) or a code (KH)."
-                    value=country
-                    errors
-                    list="country-options"
-                    autocomplete="off"
-                />
-                <CountryOptions list_id="country-options" typed=country />
-                <div class="field">
-                    <label for="search-theme">"Theme"</label>
-                    <select
-                        id="search-theme"
-                        name="theme"
-                        prop:value=move || theme.get()
-                        on:change=move |ev| theme.set(event_target_value(&ev))
-                    >
-                        <option value="">"All themes"</option>
-                        {THEMES
-                            .iter()
-                            .map(|t| view! { <option value=t.slug>{t.name}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field-row">
-                    <TextField
-                        id="search-from"
-                        field="from"
-                        label="From"
-                        hint="YYYY, YYYY-MM or YYYY-MM-DD"
-                        value=from
-                        errors
-                        />
-                    <TextField
-                        id="search-to"
-                        field="to"
-                        label="To"
-                        hint="YYYY, YYYY-MM or YYYY-MM-DD"
-                        value=to
-                        errors
-                        />
-                </div>
-                <div class="field">
-                    <label for="search-sort">"Order"</label>
-                    <select
-                        id="search-sort"
-                        name="sort"
-                        prop:value=move || sort.get()
-                        on:change=move |ev| sort.set(event_target_value(&ev))
-                    >
-                        <option value="">"Best match first (newest without keywords)"</option>
-                        <option value="newest">"Newest first"</option>
-                        <option value="oldest">"Oldest first"</option>
-                    </select>
-                </div>
-                <button type="submit">"Search"</button>
-            </form>
-            {move || parsed.get().ok().map(|q| view! { <FollowLinks q what="search" /> })}
+            // Outside the `Suspense`: the island's type-ahead is a local resource, which a
+            // `Suspense` rendered on the server would answer with its fallback.
+            <SearchForm fields errors />
+            {follow}
             <Suspense fallback=|| view! { <Loading label="Searching…" /> }>
                 {move || Suspend::new(async move {
-                    let result = results.await;
+                    let (result, facets) = answers(results, facets).await;
                     let query = parsed.get_untracked().unwrap_or_else(|_| ListStoriesQuery::new());
                     match result {
-                        Ok(page) => {
-                            view! { <Results page query facets retry_facets /> }.into_any()
-                        }
-                        Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                        Ok(page) => view! { <Results page query facets /> }.into_any(),
+                        Err(problem) => view! { <ProblemView problem /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -337,28 +203,205 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
+/// Both answers: the results and the counts.
+async fn answers(
+    results: Resource<Result<StoryPage, Problem>>,
+    facets: Resource<Result<Facets, Problem>>,
+) -> (Result<StoryPage, Problem>, Result<Facets, Problem>) {
+    let results = results.await;
+    let facets = facets.await;
+    (results, facets)
+}
+
+/// The search form's fields as the page's URL gives them.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchFields {
+    q: String,
+    country: String,
+    theme: String,
+    from: String,
+    to: String,
+    sort: String,
+    /// Sources chosen from the counts: kept until removed.
+    source: Vec<String>,
+}
+
+/// The search form: the page's island (it runs in the browser, with the country type-ahead
+/// and the dates checked before the search is made). Without JavaScript the browser sends it
+/// as the page's own query.
+#[island]
+fn SearchForm(fields: SearchFields, errors: Vec<FieldError>) -> impl IntoView {
+    let SearchFields {
+        q,
+        country,
+        theme,
+        from,
+        to,
+        sort,
+        source,
+    } = fields;
+    let q = RwSignal::new(q);
+    let country = RwSignal::new(country);
+    let theme = RwSignal::new(theme);
+    let from = RwSignal::new(from);
+    let to = RwSignal::new(to);
+    let sort = RwSignal::new(sort);
+    let form_errors = FormErrors::new();
+    form_errors.show_fields(errors);
+    let errors = form_errors;
+
+    let hidden_sources = source.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut next = ListStoriesQuery::new();
+        let mut problems = Vec::new();
+        next.q = optional(&q.get_untracked());
+        next.country = optional(&country.get_untracked()).into_iter().collect();
+        next.theme = optional(&theme.get_untracked()).into_iter().collect();
+        next.source = source.clone();
+        for (field, value, slot) in [("from", from, &mut next.from), ("to", to, &mut next.to)] {
+            if let Some(v) = optional(&value.get_untracked()) {
+                match v.parse::<PartialDate>() {
+                    Ok(d) => *slot = Some(d),
+                    Err(e) => problems.push(FieldError::new(field, e.0)),
+                }
+            }
+        }
+        next.sort = match sort.get_untracked().as_str() {
+            "newest" => Some(SortOrder::Newest),
+            "oldest" => Some(SortOrder::Oldest),
+            "relevance" if next.q.is_some() => Some(SortOrder::Relevance),
+            _ => None,
+        };
+        if !problems.is_empty() {
+            errors.show_fields(problems);
+            return;
+        }
+        errors.clear();
+        if let Some(window) = leptos::web_sys::window() {
+            let _ = window.location().assign(&search_href(&next));
+        }
+    };
+
+    view! {
+        <form
+            class="search-form"
+            role="search"
+            action="/search"
+            method="get"
+            on:submit=on_submit
+            novalidate
+        >
+            <TextField
+                id="search-q"
+                field="q"
+                label="Keywords"
+                hint="Every word must match. Use \"quotes\" for a phrase, -word to leave a word out, OR for either."
+                value=q
+                errors
+                input_type="search"
+            />
+            <TextField
+                id="search-country"
+                field="country"
+                label="Country"
+                hint="A name, a common name (Laos, Burma) or a code (KH)."
+                value=country
+                errors
+                list="country-options"
+                autocomplete="off"
+            />
+            <CountryOptions list_id="country-options" typed=country />
+            <div class="field">
+                <label for="search-theme">"Theme"</label>
+                <select
+                    id="search-theme"
+                    name="theme"
+                    prop:value=move || theme.get()
+                    on:change=move |ev| theme.set(event_target_value(&ev))
+                >
+                    <option value="" selected=theme.get_untracked().is_empty()>
+                        "All themes"
+                    </option>
+                    {THEMES
+                        .iter()
+                        .map(|t| {
+                            let selected = theme.get_untracked() == t.slug;
+                            view! {
+                                <option value=t.slug selected=selected>
+                                    {t.name}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field-row">
+                <TextField
+                    id="search-from"
+                    field="from"
+                    label="From"
+                    hint="YYYY, YYYY-MM or YYYY-MM-DD"
+                    value=from
+                    errors
+                />
+                <TextField
+                    id="search-to"
+                    field="to"
+                    label="To"
+                    hint="YYYY, YYYY-MM or YYYY-MM-DD"
+                    value=to
+                    errors
+                />
+            </div>
+            <div class="field">
+                <label for="search-sort">"Order"</label>
+                <select
+                    id="search-sort"
+                    name="sort"
+                    prop:value=move || sort.get()
+                    on:change=move |ev| sort.set(event_target_value(&ev))
+                >
+                    {[
+                        ("", "Best match first (newest without keywords)"),
+                        ("newest", "Newest first"),
+                        ("oldest", "Oldest first"),
+                    ]
+                        .into_iter()
+                        .map(|(value, label)| {
+                            let selected = sort.get_untracked() == value;
+                            view! {
+                                <option value=value selected=selected>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            // The sources chosen from the counts, sent again by a browser without the app.
+            {hidden_sources
+                .iter()
+                .map(|s| view! { <input type="hidden" name="source" value=s.clone() /> })
+                .collect_view()}
+            <button type="submit">"Search"</button>
+        </form>
+    }
+}
+
 #[component]
 fn Results(
     page: StoryPage,
     query: ListStoriesQuery,
-    facets: RwSignal<FacetState>,
-    retry_facets: Callback<()>,
+    facets: Result<Facets, Problem>,
 ) -> impl IntoView {
     let count = match page.total {
         0 => "No stories match.".to_string(),
         1 => "1 story matches.".to_string(),
         n => format!("{n} stories match."),
     };
-    // The filters' names come with the counts; until then they show as given.
-    let filters = {
-        let query = query.clone();
-        move || {
-            facets.with(|f| {
-                let names = f.as_ref().and_then(|f| f.as_ref().ok());
-                active_filters(&query, names)
-            })
-        }
-    };
+    // The filters, named as the counts name them (as given if the counts failed).
+    let filters = active_filters(&query, facets.as_ref().ok());
     let base = query.clone();
     let pager_query = query.clone();
     let pager = pager(
@@ -378,31 +421,22 @@ fn Results(
     let href_for =
         Callback::new(move |code: String| search_href(&narrowed(&map_base, "country", &code)));
     let selected = query.country.clone();
-    let map = move || match facets.get() {
-        // As tall as the map will be, so the stories below do not jump when it comes.
-        None => view! {
-            <div class="map-pending">
-                <Loading label="Counting stories by country…" />
-            </div>
-        }
-        .into_any(),
-        Some(Err(problem)) => view! { <ProblemView problem retry=retry_facets /> }.into_any(),
-        Some(Ok(f)) => {
-            let counts = f.get("country").cloned().unwrap_or_default();
-            view! { <WorldMap counts selected=selected.clone() href_for /> }.into_any()
-        }
-    };
-    let panel = move || match facets.get() {
-        None => view! { <Loading label="Counting the results…" /> }.into_any(),
-        Some(Err(problem)) => view! { <ProblemView problem retry=retry_facets /> }.into_any(),
-        Some(Ok(f)) => {
+    let (map, panel) = match facets {
+        Err(problem) => (
+            view! { <ProblemView problem=problem.clone() /> }.into_any(),
+            view! { <ProblemView problem /> }.into_any(),
+        ),
+        Ok(f) => {
             let facet = |name: &str| f.get(name).cloned().unwrap_or_default();
-            view! {
-                {facet_list("Theme", "theme", facet("theme"), &base)}
-                {facet_list("Year", "year", facet("year"), &base)}
-                {facet_list("Source", "source", facet("source"), &base)}
-            }
-            .into_any()
+            (
+                view! { <WorldMap counts=facet("country") selected href_for /> }.into_any(),
+                view! {
+                    {facet_list("Theme", "theme", facet("theme"), &base)}
+                    {facet_list("Year", "year", facet("year"), &base)}
+                    {facet_list("Source", "source", facet("source"), &base)}
+                }
+                .into_any(),
+            )
         }
     };
     view! {

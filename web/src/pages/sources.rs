@@ -21,7 +21,6 @@ fn stories_label(n: i64) -> String {
 #[component]
 pub fn SourcesPage() -> impl IntoView {
     let sources = Resource::new(|| (), |()| api::get::<Vec<Source>>("/api/v1/sources"));
-    let retry = Callback::new(move |()| sources.refetch());
     view! {
         <PageMeta
             title="Sources"
@@ -58,7 +57,7 @@ pub fn SourcesPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                    Err(problem) => view! { <ProblemView problem /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -83,8 +82,6 @@ pub fn SourcePage() -> impl IntoView {
             api::get::<StoryPage>(&format!("/api/v1/stories?{}", q.to_query_string()))
         },
     );
-    let retry_source = Callback::new(move |()| source.refetch());
-    let retry = Callback::new(move |()| stories.refetch());
     let list = move || {
         view! {
             <Suspense fallback=|| view! { <Loading label="Loading stories…" /> }>
@@ -110,7 +107,7 @@ pub fn SourcePage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                        Err(problem) => view! { <ProblemView problem /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -150,7 +147,7 @@ pub fn SourcePage() -> impl IntoView {
                         view! {
                             <Title text="Source unavailable" />
                             <h1>"This source could not be loaded"</h1>
-                            <ProblemView problem retry=retry_source />
+                            <ProblemView problem />
                         }
                             .into_any()
                     }

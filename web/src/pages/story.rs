@@ -24,7 +24,6 @@ pub fn StoryPage() -> impl IntoView {
         move || slug.get(),
         |slug| api::get::<Story>(&format!("/api/v1/stories/{}", api::segment(&slug))),
     );
-    let retry = Callback::new(move |()| story.refetch());
     view! {
         <Suspense fallback=|| view! { <Loading label="Loading the story…" /> }>
             {move || Suspend::new(async move {
@@ -35,7 +34,7 @@ pub fn StoryPage() -> impl IntoView {
                         view! {
                             <Title text="Story unavailable" />
                             <h1>"This story could not be loaded"</h1>
-                            <ProblemView problem retry />
+                            <ProblemView problem />
                         }
                             .into_any()
                     }

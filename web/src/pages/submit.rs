@@ -38,9 +38,6 @@ fn locate(field: &str) -> (String, String) {
 
 #[component]
 pub fn SubmitPage() -> impl IntoView {
-    let receipt = RwSignal::new(None::<SubmissionReceipt>);
-    // A new form (and a new idempotency key) for each story.
-    let form_key = RwSignal::new(0u32);
     view! {
         <PageMeta
             title="Submit a Story"
@@ -49,24 +46,31 @@ pub fn SubmitPage() -> impl IntoView {
             path="/submit"
         />
         <h1>"Submit a Story"</h1>
-        {move || match receipt.get() {
-            Some(r) => {
-                view! {
-                    <Confirmation
-                        receipt=r
-                        again=Callback::new(move |()| {
-                            receipt.set(None);
-                            form_key.update(|k| *k += 1);
-                        })
-                    />
-                }
-                    .into_any()
-            }
-            None => {
-                form_key.track();
-                view! { <SubmitForm receipt /> }.into_any()
-            }
-        }}
+        <SubmitStory />
+    }
+}
+
+/// The form and, once sent, its confirmation: the page's island (it runs in the browser).
+#[island]
+fn SubmitStory() -> impl IntoView {
+    let receipt = RwSignal::new(None::<SubmissionReceipt>);
+    // A new form (and a new idempotency key) for each story.
+    let form_key = RwSignal::new(0u32);
+    move || match receipt.get() {
+        Some(r) => view! {
+            <Confirmation
+                receipt=r
+                again=Callback::new(move |()| {
+                    receipt.set(None);
+                    form_key.update(|k| *k += 1);
+                })
+            />
+        }
+        .into_any(),
+        None => {
+            form_key.track();
+            view! { <SubmitForm receipt /> }.into_any()
+        }
     }
 }
 

@@ -50,7 +50,6 @@ fn ThemeView(theme: &'static ThemeDef) -> impl IntoView {
             api::get::<StoryPage>(&format!("/api/v1/stories?{}", q.to_query_string()))
         },
     );
-    let retry = Callback::new(move |()| stories.refetch());
     let meta = move || {
         let offset = offset.get();
         let page = offset / u64::from(PER_PAGE) + 1;
@@ -93,7 +92,6 @@ fn ThemeView(theme: &'static ThemeDef) -> impl IntoView {
                             }
                                 .into_any();
                         }
-                        crate::components::story_card::mark_stories_painted();
                         view! {
                             <div class="story-list full">
                                 {page
@@ -106,7 +104,7 @@ fn ThemeView(theme: &'static ThemeDef) -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(problem) => view! { <ProblemView problem retry /> }.into_any(),
+                    Err(problem) => view! { <ProblemView problem /> }.into_any(),
                 }
             })}
         </Suspense>
