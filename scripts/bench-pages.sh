@@ -4,12 +4,17 @@
 # page and the API read it is made from (the home page and its newest 10, a theme page and
 # its 10, a deep theme page, a story and its JSON, a keyword search and its first 10), both
 # without Accept-Encoding and with `Accept-Encoding: gzip, br`. Prints a markdown table of
-# requests/s, p50 and p99 latency, the page's rate as a share of the JSON's, and the sizes.
+# requests/s, p50 and p99 latency, the server's CPU time per request, the page's rate as a
+# share of the JSON's, and the sizes.
+# Page and JSON runs alternate, ROUNDS times, the first of each pair swapping every round, and
+# each side's median run is reported: on two cores shared by wrk and the server one run
+# against another differs by 10-20 %, and whichever went second was favoured.
 #
 # Usage: STORIES=100000 BENCH_DIR=/tmp/bench-pages scripts/bench-pages.sh
 # Environment (all optional):
 #   STORIES=100000      stories to generate (SEED=1)
-#   DURATION=10s        wrk run per measure (after a 2 s warm-up)
+#   DURATION=5s         wrk run per measure (after a 2 s warm-up)
+#   ROUNDS=3            alternating page/JSON runs per pair (the median run is reported)
 #   CONNECTIONS=32      wrk connections; THREADS=2 wrk threads
 #   PORT=18094          server port (127.0.0.1)
 #   BENCH_DIR=...       where the database, the search index, logs and results.md go
@@ -23,7 +28,8 @@ cd "$(dirname "$0")/.."
 
 STORIES=${STORIES:-100000}
 SEED=${SEED:-1}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18094}
@@ -79,14 +85,35 @@ size() {
     shift
     curl -fsS --max-time 60 -o /dev/null -w '%{size_download}' "$@" "$url"
 }
-# run URL [wrk args]: "req/s p50 p99 non-2xx sockets" after a 2 s warm-up.
+# cpu_ticks: the server's user + system CPU time so far, in clock ticks (fields 14 and 15 of
+# /proc/PID/stat; the name in field 2 has no spaces).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+# run URL [wrk args]: "req/s p50 p99 non-2xx sockets cpu" after a 2 s warm-up, cpu being the
+# server's CPU time per request in microseconds (what a request costs, whatever wrk gets).
 run() {
-    local url=$1 out
+    local url=$1 out before after requests
     shift
     wrk -t"$THREADS" -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null
+    before=$(cpu_ticks)
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+    after=$(cpu_ticks)
     printf '### %s %s\n%s\n\n' "$url" "$*" "$out" >>"$wrk_log"
-    echo "$out" | wrk_numbers
+    requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+    echo "$(echo "$out" | wrk_numbers) $(awk -v t=$((after - before)) -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }')"
+}
+# median_run RUN...: of run's lines, the one with the median req/s (its errors summed over
+# every run) and the median CPU time per request.
+median_run() {
+    local errs=0 line rps p50 p99 e k cpu
+    for line in "$@"; do
+        read -r _ _ _ e k _ <<<"$line"
+        errs=$((errs + e + k))
+    done
+    line=$(printf '%s\n' "$@" | sort -g -k1,1 | sed -n "$((($# + 1) / 2))p")
+    read -r rps p50 p99 _ _ _ <<<"$line"
+    cpu=$(printf '%s\n' "$@" | sort -g -k6,6 | sed -n "$((($# + 1) / 2))p" | awk '{ print $6 }')
+    echo "$rps $p50 $p99 $errs 0 $cpu"
 }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print "-" }'; }
 
@@ -103,10 +130,10 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
     echo
     echo "## Pages vs JSON, SQLite, $total stories"
     echo
-    echo "<!-- $(date -u '+%F %T') UTC, checkout $commit; wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after 2 s; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) -->"
+    echo "<!-- $(date -u '+%F %T') UTC, checkout $commit; wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after 2 s, median of $ROUNDS alternating runs; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) -->"
     echo
-    echo "| read | encoding | page req/s | p50 ms | p99 ms | JSON req/s | p50 ms | p99 ms | page/JSON | page bytes | JSON bytes |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| read | encoding | page req/s | p50 ms | p99 ms | CPU µs/req | JSON req/s | p50 ms | p99 ms | CPU µs/req | page/JSON req/s | page bytes | JSON bytes |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } | tee -a "$results"
 errors=0
 for n in "${names[@]}"; do
@@ -114,11 +141,22 @@ for n in "${names[@]}"; do
         hdr=()
         [ "$enc" = identity ] || hdr=(-H "Accept-Encoding: $enc")
         echo "==> ${page[$n]} vs ${json[$n]} ($enc)" >&2
-        read -r p_rps p_50 p_99 p_e p_s < <(run "$base${page[$n]}" "${hdr[@]}")
-        read -r j_rps j_50 j_99 j_e j_s < <(run "$base${json[$n]}" "${hdr[@]}")
+        p_runs=()
+        j_runs=()
+        for ((r = 1; r <= ROUNDS; r++)); do
+            if ((r % 2)); then
+                p_runs+=("$(run "$base${page[$n]}" "${hdr[@]}")")
+                j_runs+=("$(run "$base${json[$n]}" "${hdr[@]}")")
+            else
+                j_runs+=("$(run "$base${json[$n]}" "${hdr[@]}")")
+                p_runs+=("$(run "$base${page[$n]}" "${hdr[@]}")")
+            fi
+        done
+        read -r p_rps p_50 p_99 p_e p_s p_cpu < <(median_run "${p_runs[@]}")
+        read -r j_rps j_50 j_99 j_e j_s j_cpu < <(median_run "${j_runs[@]}")
         errors=$((errors + p_e + p_s + j_e + j_s))
-        printf '| `%s` vs `%s` | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s |\n' \
-            "${page[$n]}" "${json[$n]}" "$enc" "$p_rps" "$p_50" "$p_99" "$j_rps" "$j_50" "$j_99" \
+        printf '| `%s` vs `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% | %s | %s |\n' \
+            "${page[$n]}" "${json[$n]}" "$enc" "$p_rps" "$p_50" "$p_99" "$p_cpu" "$j_rps" "$j_50" "$j_99" "$j_cpu" \
             "$(pct "$p_rps" "$j_rps")" "$(size "$base${page[$n]}" "${hdr[@]}")" \
             "$(size "$base${json[$n]}" "${hdr[@]}")" | tee -a "$results"
     done

@@ -693,12 +693,14 @@ fn start_inner(
                 }),
             )
             .service(web::scope("/api").default_service(web::to(api_not_found)))
+            // Any path asked with a method other than GET or HEAD: an empty prefix matches every
+            // path by comparing nothing (a `/{_:.*}` resource would run a regex on each page).
             .service(
-                web::resource("/{_:.*}")
+                web::scope("")
                     .guard(actix_web::guard::Not(
                         actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()),
                     ))
-                    .to(site_method_not_allowed),
+                    .default_service(web::to(site_method_not_allowed)),
             );
         match &dist.0 {
             Some(dir) => app.service(app_files(dir)),

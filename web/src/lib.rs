@@ -22,6 +22,8 @@
 
 pub mod admin_app;
 pub mod api;
+// The reader's router, with the pages whose islands the admin view's bundle leaves out.
+#[cfg(not(feature = "csr"))]
 pub mod app;
 pub mod components;
 pub mod pages;

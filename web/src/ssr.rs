@@ -24,6 +24,14 @@ pub use crate::api::{ReadFuture, Reads};
 use crate::app::App;
 use crate::site::{Origin, PageStatus};
 
+/// The scripts leptos writes when no resource was serialised (no island read one): a page
+/// needs none of them. When an island does read a resource, its data comes with these
+/// initialisers in another form, and every script is kept.
+const NOTHING_SERIALISED: [&str; 2] = [
+    "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];",
+    "__INCOMPLETE_CHUNKS=[];",
+];
+
 /// What to render.
 pub struct PageRequest {
     /// The page's path and query, as requested (`/justice?offset=10`).
@@ -95,7 +103,10 @@ pub async fn render(page: PageRequest, reads: Arc<dyn Reads>) -> Rendered {
 
     let (mut html, data) = html;
     let mut scripts = String::new();
-    let inline_scripts: Vec<String> = data.into_iter().filter(|c| !c.is_empty()).collect();
+    let inline_scripts: Vec<String> = data
+        .into_iter()
+        .filter(|c| !c.is_empty() && !NOTHING_SERIALISED.contains(&c.as_str()))
+        .collect();
     for chunk in &inline_scripts {
         scripts.push_str("<script>");
         scripts.push_str(chunk);

@@ -1,9 +1,9 @@
-//! Pages that live in the other bundle.
+//! Pages that live outside the admin view.
 //!
-//! The reader's pages and the admin view are two WASM bundles, each with its own router (see
-//! the library's documentation). A link that leads from one to the other is followed by the
-//! router like any other; the route it lands on asks the browser for a full page load, and
-//! the server answers with the other bundle's HTML.
+//! The admin view is a WASM bundle with its own router; the reader's pages are rendered by
+//! the server (see the library's documentation). A link from the admin view to a reader's
+//! page is followed by the router like any other; the route it lands on asks the browser for
+//! a full page load, and the server answers with the rendered page.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

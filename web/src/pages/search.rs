@@ -215,7 +215,7 @@ async fn answers(
 
 /// The search form's fields as the page's URL gives them.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct SearchFields {
+struct SearchFields {
     q: String,
     country: String,
     theme: String,
