@@ -1,6 +1,7 @@
 //! The reader's pages as HTML: every path outside `/api`, `/admin` and the app's files is a
 //! reader's page, rendered here by the web crate's Leptos components
-//! (`peoples_stories_web::ssr::render`) and hydrated in the browser by the same components.
+//! (`peoples_stories_web::ssr::render`); its islands (the forms) are hydrated in the browser
+//! by the same components.
 //!
 //! A page reads its data the way the app does in the browser, by API path
 //! (`/api/v1/stories?theme=justice`), but in process: [`ApiReads`] answers each path with the
@@ -39,15 +40,15 @@ pub async fn page(
     };
     // The origin is in the page (canonical and Open Graph URLs): part of the key.
     let key = format!("{origin}{path_and_query}");
-    let reads: Arc<dyn Reads> = Arc::new(ApiReads {
-        state: state.clone(),
-    });
-    let request = PageRequest {
-        path_and_query,
-        origin,
-        asset_version: version.0.clone(),
-    };
+    // What a render needs is made only on a miss: a hit answers from the key alone.
+    let reads_state = state.clone();
     public_page(&req, &state, key, || async move {
+        let reads: Arc<dyn Reads> = Arc::new(ApiReads { state: reads_state });
+        let request = PageRequest {
+            path_and_query,
+            origin,
+            asset_version: version.0.clone(),
+        };
         let rendered = ssr::render(request, reads).await;
         let csp = HeaderValue::from_str(&crate::app::page_csp(&rendered.inline_scripts))
             .map_err(|e| AppError::Internal(e.into()))?;
