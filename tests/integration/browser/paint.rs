@@ -95,7 +95,7 @@ async fn first_stories_paint() {
 fn row_median(path: &str, warm: &[Vec<f64>]) {
     let m = &warm[warm.len() / 2];
     println!(
-        "| `{path}` | median of {} (cached app) | {:.0} | {:.0} | {:.0} |",
+        "| `{path}` | median of {} (warm cache) | {:.0} | {:.0} | {:.0} |",
         warm.len(),
         m[0],
         m[1],
