@@ -252,6 +252,40 @@ pub fn ThemeSelect(
     }
 }
 
+/// A labelled choice that has no errors of its own (the search's theme and order): `options`
+/// as (value, label); the chosen one is `selected` in the server's HTML too.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                name=name
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {options
+                    .into_iter()
+                    .map(|(v, text)| {
+                        view! {
+                            <option value=v selected=move || value.with(|x| x == v)>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// Where an error summary's entry leads: the field's label and its control's id.
 pub type Locate = fn(&str) -> (String, String);
 

@@ -24,7 +24,7 @@ use peoples_stories_shared::{
 use crate::api;
 use crate::components::country_input::CountryOptions;
 use crate::components::follow::FollowLinks;
-use crate::components::form::{optional, FormErrors, TextField};
+use crate::components::form::{optional, FormErrors, SelectField, TextField};
 use crate::components::page_meta::PageMeta;
 use crate::components::pager::pager;
 use crate::components::status::{Loading, ProblemView};
@@ -312,30 +312,15 @@ fn SearchForm(fields: SearchFields, errors: Vec<FieldError>) -> impl IntoView {
                 autocomplete="off"
             />
             <CountryOptions list_id="country-options" typed=country />
-            <div class="field">
-                <label for="search-theme">"Theme"</label>
-                <select
-                    id="search-theme"
-                    name="theme"
-                    prop:value=move || theme.get()
-                    on:change=move |ev| theme.set(event_target_value(&ev))
-                >
-                    <option value="" selected=theme.get_untracked().is_empty()>
-                        "All themes"
-                    </option>
-                    {THEMES
-                        .iter()
-                        .map(|t| {
-                            let selected = theme.get_untracked() == t.slug;
-                            view! {
-                                <option value=t.slug selected=selected>
-                                    {t.name}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <SelectField
+                id="search-theme"
+                name="theme"
+                label="Theme"
+                value=theme
+                options=std::iter::once(("", "All themes"))
+                    .chain(THEMES.iter().map(|t| (t.slug, t.name)))
+                    .collect()
+            />
             <div class="field-row">
                 <TextField
                     id="search-from"
@@ -354,31 +339,17 @@ fn SearchForm(fields: SearchFields, errors: Vec<FieldError>) -> impl IntoView {
                     errors
                 />
             </div>
-            <div class="field">
-                <label for="search-sort">"Order"</label>
-                <select
-                    id="search-sort"
-                    name="sort"
-                    prop:value=move || sort.get()
-                    on:change=move |ev| sort.set(event_target_value(&ev))
-                >
-                    {[
-                        ("", "Best match first (newest without keywords)"),
-                        ("newest", "Newest first"),
-                        ("oldest", "Oldest first"),
-                    ]
-                        .into_iter()
-                        .map(|(value, label)| {
-                            let selected = sort.get_untracked() == value;
-                            view! {
-                                <option value=value selected=selected>
-                                    {label}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <SelectField
+                id="search-sort"
+                name="sort"
+                label="Order"
+                value=sort
+                options=vec![
+                    ("", "Best match first (newest without keywords)"),
+                    ("newest", "Newest first"),
+                    ("oldest", "Oldest first"),
+                ]
+            />
             // The sources chosen from the counts, sent again by a browser without the app.
             {hidden_sources
                 .iter()
