@@ -278,6 +278,32 @@ pub async fn manifest() -> HttpResponse {
     asset(MANIFEST, "application/manifest+json")
 }
 
+/// The world map's country shapes, each a `<path id>` named by its ISO code, which the
+/// search page's map draws with `<use>` (a page carries only each country's colour and link).
+/// Asked for with the current version (`?v=`, as the pages link it) it is cached for a year.
+#[utoipa::path(
+    tag = "site",
+    responses((status = 200, description = "The shapes (SVG)", body = String,
+        content_type = "image/svg+xml"))
+)]
+#[get("/world-map.svg")]
+pub async fn world_map(req: HttpRequest) -> HttpResponse {
+    use peoples_stories_web::components::world_map::{sprite, sprite_version};
+    static SPRITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let current = req.query_string() == format!("v={}", sprite_version());
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if current {
+                "public, max-age=31536000, immutable"
+            } else {
+                STATIC_CACHE_CONTROL
+            }),
+        ))
+        .body(SPRITE.get_or_init(sprite).as_str())
+}
+
 /// The routes of this file and of `feeds.rs`, outside `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(super::feeds::atom_feed)
@@ -290,5 +316,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(icon_192)
         .service(icon_512)
         .service(apple_touch_icon)
-        .service(manifest);
+        .service(manifest)
+        .service(world_map);
 }

@@ -404,3 +404,55 @@ async fn pages_are_kept_and_revalidated_like_the_api_reads() {
         p.main_text()
     );
 }
+
+/// The search page's map draws each country with a `<use>` of the shapes served once at the
+/// versioned `/world-map.svg` (kept for a year), and links the countries that have stories.
+#[actix_rt::test]
+async fn the_search_map_uses_the_shapes_served_once() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let p = page(&app, "/search?q=scam").await;
+    assert_eq!(p.status, 200);
+    let uses = p.all(".world-map svg use");
+    assert!(uses.len() > 150, "a <use> per country: {}", uses.len());
+    assert!(p.all(".world-map path").is_empty(), "no shapes in the page");
+    let href = |code: &str| {
+        uses.iter()
+            .find(|u| u.value().attr("data-code") == Some(code))
+            .and_then(|u| u.value().attr("href"))
+            .unwrap_or_else(|| panic!("no <use> for {code}"))
+            .to_string()
+    };
+    let kh = href("KH");
+    let (sprite, fragment) = kh.split_once('#').expect("a fragment");
+    assert_eq!(fragment, "KH");
+    assert!(sprite.starts_with("/world-map.svg?v="), "{sprite}");
+    // Cambodia has the scam story: a link that narrows the search to it; France has none.
+    assert_eq!(
+        p.all(".world-map svg a[href='/search?q=scam&country=KH'] use")
+            .len(),
+        1
+    );
+    assert!(p.all(".world-map svg a use[data-code=FR]").is_empty());
+
+    let res = app.get(sprite).await;
+    assert_eq!(res.status(), 200);
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header(&res, "content-type"), "image/svg+xml");
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let svg = res.text().await.expect("svg");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("<path id=\"KH\" d=\"M"));
+    // Without the current version it is not kept as if it could never change.
+    let res = app.get("/world-map.svg?v=old").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "cache-control"), "public, max-age=86400");
+}

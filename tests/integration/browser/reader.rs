@@ -216,7 +216,7 @@ async fn search_by_keyword_country_alias_facet_and_map() {
     browser
         .wait_for_css(".country-counts a[href*='country=KH']")
         .await;
-    browser.click_css(".world-map path[data-code='KH']").await;
+    browser.click_css(".world-map use[data-code='KH']").await;
     browser
         .wait_for_path("/search?q=scam+OR+jurisdiction&country=KH")
         .await;
@@ -224,7 +224,7 @@ async fn search_by_keyword_country_alias_facet_and_map() {
         .wait_for_texts(&["1 story matches.", SCAM_TITLE])
         .await;
     browser
-        .wait_for_css(".world-map path.selected[data-code='KH']")
+        .wait_for_css(".world-map use.selected[data-code='KH']")
         .await;
     // Back restores the search and its form.
     browser.client.back().await.expect("back");

@@ -3,7 +3,9 @@
 //!
 //! Rendered on the server only: a country is an SVG link, so the map works without any code
 //! in the browser. The shapes are `web/map/world-110m.txt` (generated from Natural Earth by
-//! `scripts/gen-world-map.sh`, checked in), compiled into the server.
+//! `scripts/gen-world-map.sh`, checked in), compiled into the server, which serves them once
+//! as [`sprite`] at [`sprite_href`] (cached for a year under its version): a map is only its
+//! `<use>` of each country, its colour and its link, not the 40 KB of shapes again.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -40,6 +42,36 @@ fn shapes() -> &'static Shapes {
     })
 }
 
+/// The shapes as one SVG document, each country a `<path id="KH">` that maps `<use>`.
+pub fn sprite() -> String {
+    let shapes = shapes();
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{}">"#,
+        shapes.view_box
+    );
+    for (code, d) in &shapes.countries {
+        svg.push_str(&format!(r#"<path id="{code}" d="{d}"/>"#));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The shapes' version: a hash of the map's data, so a new map gets a new URL.
+pub fn sprite_version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        MAP.hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
+    })
+}
+
+/// Where the shapes are served, with their version.
+pub fn sprite_href() -> String {
+    format!("/world-map.svg?v={}", sprite_version())
+}
+
 /// The shade for `count` stories when the most any country has is `max` (log scale).
 fn shade(count: i64, max: i64) -> &'static str {
     if count <= 0 || max <= 0 {
@@ -60,32 +92,33 @@ pub fn WorldMap(
 ) -> impl IntoView {
     let max = counts.iter().map(|f| f.count).max().unwrap_or(0);
     let by_code: HashMap<&str, i64> = counts.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    let sprite = sprite_href();
     let paths = shapes()
         .countries
         .iter()
-        .map(|(code, d)| {
+        .map(|(code, _)| {
             let count = by_code.get(code).copied().unwrap_or(0);
             let is_selected = selected.iter().any(|s| s.eq_ignore_ascii_case(code));
             let has_stories = count > 0;
-            let path = view! {
-                <path
-                    d=*d
+            let shape = view! {
+                <use
+                    href=format!("{sprite}#{code}")
                     fill=shade(count, max)
                     class:clickable=has_stories
                     class:selected=is_selected
                     data-code=*code
-                ></path>
+                ></use>
             };
             // A country with stories is a link (for the mouse and touch: see the `<svg>`).
             if has_stories {
                 view! {
                     <a href=href_for.run(code.to_string()) tabindex="-1">
-                        {path}
+                        {shape}
                     </a>
                 }
                 .into_any()
             } else {
-                path.into_any()
+                shape.into_any()
             }
         })
         .collect_view();
@@ -153,6 +186,15 @@ mod tests {
         assert_eq!(shade(10, 10), SHADES[4]);
         assert_eq!(shade(1, 1), SHADES[4]);
         assert!(shape_count() > 150);
+    }
+
+    #[test]
+    fn the_sprite_holds_every_shape_by_its_code() {
+        let svg = sprite();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert_eq!(svg.matches("<path id=\"").count(), shape_count());
+        assert!(svg.contains("<path id=\"KH\" d=\"M"));
+        assert_eq!(sprite_version().len(), 16);
     }
 
     fn shape_count() -> usize {
