@@ -1,7 +1,7 @@
 //! The built app is served with its pages (the admin view's, the reader's rendered on the
 //! server: see pages.rs for their content), a strict CSP and revalidation.
 
-use crate::support::{repo_root, Backend, TestApp};
+use crate::support::{header, repo_root, Backend, TestApp};
 
 #[actix_rt::test]
 async fn app_pages_are_served_with_csp_and_fallback() {
@@ -137,13 +137,6 @@ async fn app_code_is_sent_precompressed_and_versioned_urls_are_immutable() {
                     .await
                     .expect("request")
             }
-        };
-        let header = |res: &reqwest::Response, name: &str| {
-            res.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string()
         };
         let res = get(format!("/{file}?v={version}"), "gzip, deflate, br").await;
         assert_eq!(res.status(), 200, "{file}");

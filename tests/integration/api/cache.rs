@@ -9,15 +9,7 @@ use std::time::{Duration, Instant};
 use peoples_stories_shared::{GuestbookPage, Role, StoryPage};
 use reqwest::Method;
 
-use crate::support::{add_user, both_databases, Backend, TestApp, TestDb};
-
-fn header(res: &reqwest::Response, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
+use crate::support::{add_user, both_databases, header, Backend, TestApp, TestDb};
 
 async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut req = app.client.get(app.url(path));

@@ -9,7 +9,7 @@ use scraper::{Html, Selector};
 use sha2::Digest;
 
 use super::seed::{SCAM_SLUG, TREATY_SLUG};
-use crate::support::{both_databases, insert_story, Backend, TestApp};
+use crate::support::{both_databases, header, insert_story, Backend, TestApp};
 
 /// A page: its status, headers and parsed document.
 struct Page {
@@ -436,13 +436,6 @@ async fn the_search_map_uses_the_shapes_served_once() {
 
     let res = app.get(sprite).await;
     assert_eq!(res.status(), 200);
-    let header = |res: &reqwest::Response, name: &str| {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    };
     assert_eq!(header(&res, "content-type"), "image/svg+xml");
     assert_eq!(
         header(&res, "cache-control"),
